@@ -1,0 +1,33 @@
+# Branchflow. `make run` starts the platform on its embedded default; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+
+.PHONY: run test lint bench asyncapi tokens setup clean
+
+# uv is the one tool we need on the machine; pip installs it when it is missing.
+setup:
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen
+
+run: setup
+	$(UV) run --frozen branchflow-dev run
+
+test: setup
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen pytest
+
+lint: setup
+	$(UV) run --frozen ruff check .
+
+bench: setup
+	$(UV) run --frozen python bench/identify_throughput.py
+
+asyncapi: setup
+	$(UV) run --frozen python -m branchflow_devstack.asyncapi --write
+
+tokens: setup
+	$(UV) run --frozen branchflow-token
+
+clean:
+	rm -rf var .pytest_cache

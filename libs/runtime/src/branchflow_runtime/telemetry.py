@@ -1,0 +1,50 @@
+"""OpenTelemetry: one tracer provider per process, the instrumentations we rely on, OTLP
+export when ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set."""
+
+import os
+
+from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+_provider: TracerProvider | None = None
+
+
+def setup_tracing(service_name: str, extra_processors: list[SpanProcessor] = ()) -> TracerProvider:
+    """Install the process's tracer provider once; later calls only add processors."""
+    global _provider
+    if _provider is None:
+        _provider = TracerProvider(
+            resource=Resource.create({"service.name": os.getenv("OTEL_SERVICE_NAME", service_name)})
+        )
+        if os.getenv("OTEL_EXPORTER_OTLP_ENDPOINT") or os.getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
+            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+            _provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+        trace.set_tracer_provider(_provider)
+    for processor in extra_processors:
+        _provider.add_span_processor(processor)
+    return _provider
+
+
+def instrument_app(app) -> None:
+    """FastAPI server spans and httpx client spans. Call before the app serves anything."""
+    from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="health/.*")
+    if not HTTPXClientInstrumentor().is_instrumented_by_opentelemetry:
+        HTTPXClientInstrumentor().instrument()
+
+
+def instrument_engine(engine) -> None:
+    """SQLAlchemy query spans (child spans of the request or the consumer)."""
+    from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
+
+    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine)
+
+
+def current_trace_id() -> str | None:
+    ctx = trace.get_current_span().get_span_context()
+    return format(ctx.trace_id, "032x") if ctx.is_valid else None

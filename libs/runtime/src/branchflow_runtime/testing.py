@@ -1,0 +1,94 @@
+"""Pytest plugin (``-p branchflow_runtime.testing``): the real infrastructure, started once per
+test session — the Tansu broker, and PostgreSQL (``TEST_DATABASE_URL``, else embedded) — and
+a fresh database per use."""
+
+import contextlib
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from branchflow_runtime.database import async_url, drop_database, ensure_database, with_database
+from branchflow_runtime.embedded import EmbeddedKafkaBroker, EmbeddedPostgres
+
+
+@pytest.fixture(scope="session")
+def kafka_broker(tmp_path_factory) -> Iterator[EmbeddedKafkaBroker]:
+    log_file = tmp_path_factory.mktemp("tansu") / "broker.log"
+    with EmbeddedKafkaBroker(log_file=log_file) as broker:
+        yield broker
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url(tmp_path_factory) -> Iterator[str]:
+    """URL of the server's ``postgres`` database."""
+    if url := os.getenv("TEST_DATABASE_URL"):
+        yield async_url(url)
+        return
+    with EmbeddedPostgres(tmp_path_factory.mktemp("pg") / "data", cleanup="delete") as server:
+        yield server.url()
+
+
+@pytest.fixture(scope="session")
+def database_factory(postgres_server_url):
+    """``await create(prefix)`` makes an empty database with a unique name; all are dropped at
+    the end of the session."""
+    created: list[str] = []
+
+    async def create(prefix: str = "test") -> str:
+        url = with_database(postgres_server_url, f"{prefix}_{uuid.uuid4().hex[:10]}")
+        await ensure_database(url)
+        created.append(url)
+        return url
+
+    yield create
+    import asyncio
+
+    async def drop_all() -> None:
+        for url in created:
+            await drop_database(url)
+
+    # with a loop still running the databases go with the (embedded) server instead
+    with contextlib.suppress(RuntimeError):
+        asyncio.run(drop_all())
+
+
+@pytest.fixture
+async def fresh_database(database_factory) -> AsyncIterator[str]:
+    yield await database_factory()
+
+
+async def read_events(bootstrap_servers: str, topic: str, count: int, *, match=None, timeout: float = 30.0):
+    """Read ``count`` messages of ``topic`` (from its beginning) that satisfy ``match`` with a
+    plain aiokafka consumer, as any head-office system would. No consumer group: no join wait."""
+    import asyncio
+
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+    await consumer.start()
+    found = []
+    try:
+        deadline = asyncio.get_running_loop().time() + timeout
+        partitions = None
+        while not partitions:
+            partitions = consumer.partitions_for_topic(topic)
+            if not partitions:
+                await consumer._client.force_metadata_update()  # topic may not exist yet
+                if asyncio.get_running_loop().time() > deadline:
+                    raise TimeoutError(f"topic {topic} never appeared")
+                await asyncio.sleep(0.2)
+        tps = [TopicPartition(topic, p) for p in partitions]
+        consumer.assign(tps)
+        await consumer.seek_to_beginning(*tps)
+        while len(found) < count:
+            remaining = deadline - asyncio.get_running_loop().time()
+            if remaining <= 0:
+                raise TimeoutError(f"read {len(found)} of {count} matching messages from {topic}")
+            batch = await consumer.getmany(timeout_ms=int(min(remaining, 1.0) * 1000))
+            for records in batch.values():
+                found.extend(r for r in records if match is None or match(r))
+    finally:
+        await consumer.stop()
+    return found[:count] if count else found

@@ -1,0 +1,1 @@
+"""The identify service (识别)."""

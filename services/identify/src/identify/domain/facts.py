@@ -1,0 +1,52 @@
+"""What the bank knows of a customer, the inputs of the comprehensive rating (综合评价)."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class CustomerFacts:
+    customer_id: str
+    branch_id: str
+    # holdings with us, CNY
+    deposits: Decimal = ZERO
+    funds: Decimal = ZERO
+    insurance: Decimal = ZERO
+    wealth_products: Decimal = ZERO
+    loans: Decimal = ZERO
+    # personal
+    occupation: str | None = None
+    address_area: str | None = None  # high_end_residential | high_end_office | ordinary
+    family_high_income: bool = False
+    social_standing: str | None = None  # high | normal
+    own_bank_vip: bool = False
+    other_bank_vip: bool = False
+    banks_mainly_elsewhere: bool = False
+    # owner and personal data (masked for everyone else)
+    wealth_manager_id: str | None = None
+    name: str | None = None
+    id_number: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def aum(self) -> Decimal:
+        """Assets under management with us."""
+        return self.deposits + self.funds + self.insurance + self.wealth_products
+
+    @property
+    def intermediary_products(self) -> list[str]:
+        held = {
+            "funds": self.funds,
+            "insurance": self.insurance,
+            "wealth_products": self.wealth_products,
+        }
+        return [name for name, amount in held.items() if amount > 0]
+
+
+def unknown_customer(customer_id: str, branch_id: str) -> CustomerFacts:
+    """A walk-in the bank has no facts about yet: rated on what is observed."""
+    return CustomerFacts(customer_id=customer_id, branch_id=branch_id)

@@ -1,0 +1,128 @@
+"""The REST API's request and response bodies. Validation errors name the field and the reason
+(FastAPI's 422 ``detail`` carries each error's ``loc`` and ``msg``)."""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from branchflow_contracts import Channel, CustomerTier, Guidance, SignalCategory
+from identify.domain.guidance import VisitPurpose
+from identify.domain.signals import InvalidSignal, ObservedSignal
+
+CustomerId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
+
+
+class SignalIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    category: SignalCategory
+    kind: str = Field(examples=["luxury_car", "cash_deposit"])
+    amount: Money | None = Field(default=None, description="CNY; large business signals only")
+
+    @model_validator(mode="after")
+    def _known_signal(self) -> "SignalIn":
+        try:
+            self.to_domain()
+        except InvalidSignal as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+    def to_domain(self) -> ObservedSignal:
+        return ObservedSignal(self.category, self.kind, self.amount)
+
+
+class ObservationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    customer_id: CustomerId
+    channel: Channel = Channel.BRANCH
+    purpose: VisitPurpose = VisitPurpose.OTHER
+    signals: list[SignalIn] = Field(default_factory=list, max_length=40)
+
+
+class GuidanceOut(BaseModel):
+    """What the lobby and the counter see: no tier, no score, no amount."""
+
+    identification_id: str
+    customer_id: str
+    guidance: Guidance
+    identified_at: datetime
+
+
+class FactsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    branch_id: str = Field(min_length=1, max_length=32)
+    deposits: Money = Decimal("0")
+    funds: Money = Decimal("0")
+    insurance: Money = Decimal("0")
+    wealth_products: Money = Decimal("0")
+    loans: Money = Decimal("0")
+    occupation: str | None = Field(default=None, max_length=64)
+    address_area: str | None = Field(
+        default=None, pattern=r"^(high_end_residential|high_end_office|ordinary)$"
+    )
+    family_high_income: bool = False
+    social_standing: str | None = Field(default=None, pattern=r"^(high|normal)$")
+    own_bank_vip: bool = False
+    other_bank_vip: bool = False
+    banks_mainly_elsewhere: bool = False
+    wealth_manager_id: str | None = Field(default=None, max_length=64)
+    name: str | None = Field(default=None, max_length=128)
+    id_number: str | None = Field(default=None, pattern=r"^[0-9]{17}[0-9Xx]$")
+    phone: str | None = Field(default=None, pattern=r"^\+?[0-9 -]{7,20}$")
+    address: str | None = Field(default=None, max_length=256)
+
+
+class ScoreItemOut(BaseModel):
+    factor: str
+    detail: str
+    points: Decimal
+
+
+class RatingOut(BaseModel):
+    customer_id: str
+    branch_id: str
+    tier: CustomerTier
+    score: Decimal
+    explanation: list[ScoreItemOut]
+    decided_by: str
+    rules_version: str
+    rated_at: datetime
+    guidance: Guidance
+
+
+class FactsUpsertOut(BaseModel):
+    rating: RatingOut
+    tier_changed: bool
+
+
+class IdentificationOut(BaseModel):
+    identification_id: str
+    customer_id: str
+    branch_id: str
+    channel: Channel
+    tier: CustomerTier
+    previous_tier: CustomerTier | None
+    score: Decimal
+    guidance: Guidance
+    reason: str
+    identified_by: str | None
+    identified_at: datetime
+    identified_at_local: str = Field(description="in the branch's zone, Asia/Shanghai")
+    trace_id: str | None
+
+
+class LobbyIdentificationOut(BaseModel):
+    """A lobby list row: who, when, where to send them. No tier, no amounts."""
+
+    identification_id: str
+    customer_id: str
+    channel: Channel
+    guidance: Guidance
+    call_wealth_manager: bool
+    identified_at: datetime
+    identified_at_local: str

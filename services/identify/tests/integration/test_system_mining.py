@@ -1,0 +1,131 @@
+"""core.transaction-posted → system mining: applied once per event, poison parked in the DLQ."""
+
+import asyncio
+import json
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from branchflow_contracts import Topic, dead_letter_topic
+from branchflow_runtime.auth import Role
+from branchflow_runtime.testing import read_events
+
+from .conftest import auth
+
+pytestmark = pytest.mark.connected
+
+
+def transaction(customer_id: str, amount: str = "900000.00", business_type: str = "cash_deposit"):
+    return {
+        "transaction_id": str(uuid.uuid4()),
+        "customer_id": customer_id,
+        "branch_id": "BR001",
+        "business_type": business_type,
+        "amount": amount,
+        "currency": "CNY",
+        "posted_at": datetime.now(UTC).isoformat(),
+    }
+
+
+def cloudevent_headers(event_id: str) -> list[tuple[str, bytes]]:
+    return [
+        ("ce_id", event_id.encode()),
+        ("ce_type", b"bank.core.transaction-posted.v1"),
+        ("ce_source", b"/core-banking"),
+        ("ce_specversion", b"1.0"),
+        ("content-type", b"application/json"),
+    ]
+
+
+async def produce(kafka_broker, value: bytes, headers, key: bytes) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_broker.bootstrap_servers, acks="all")
+    await producer.start()
+    try:
+        await producer.send_and_wait(Topic.CORE_TRANSACTION_POSTED, value, key=key, headers=headers)
+    finally:
+        await producer.stop()
+
+
+async def identifications_of(client, customer_id: str) -> list[dict]:
+    response = await client.get("/branches/BR001/identifications", headers=auth(Role.BRANCH_HEAD))
+    return [i for i in response.json() if i["customer_id"] == customer_id]
+
+
+async def eventually(probe, timeout: float = 30.0):
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = await probe()
+        if result or asyncio.get_running_loop().time() > deadline:
+            return result
+        await asyncio.sleep(0.3)
+
+
+async def test_large_transaction_identifies_and_redelivery_is_applied_once(client, kafka_broker):
+    event_id = str(uuid.uuid4())
+    value = json.dumps(transaction("MINE01")).encode()
+    await produce(kafka_broker, value, cloudevent_headers(event_id), b"MINE01")
+    await produce(kafka_broker, value, cloudevent_headers(event_id), b"MINE01")  # redelivery
+    # a marker after both: once it is applied, both copies have been handled
+    marker_id = str(uuid.uuid4())
+    await produce(
+        kafka_broker,
+        json.dumps(transaction("MINE01M")).encode(),
+        cloudevent_headers(marker_id),
+        b"MINE01M",
+    )
+    assert await eventually(lambda: identifications_of(client, "MINE01M"))
+    found = await identifications_of(client, "MINE01")
+    assert len(found) == 1
+    assert found[0]["channel"] == "system"
+    assert found[0]["reason"] == "system_mining"
+
+
+async def test_small_transaction_identifies_nobody(client, kafka_broker):
+    await produce(
+        kafka_broker,
+        json.dumps(transaction("SMALL01", amount="1000.00")).encode(),
+        cloudevent_headers(str(uuid.uuid4())),
+        b"SMALL01",
+    )
+    marker = json.dumps(transaction("SMALL01M")).encode()
+    await produce(kafka_broker, marker, cloudevent_headers(str(uuid.uuid4())), b"SMALL01")
+    assert await eventually(lambda: identifications_of(client, "SMALL01M"))
+    assert await identifications_of(client, "SMALL01") == []
+
+
+async def test_poison_message_goes_to_dlq_and_the_next_one_is_processed(client, kafka_broker):
+    poison = b'{"customer_id": "POISON01", "amount": "not money"}'
+    await produce(kafka_broker, poison, cloudevent_headers(str(uuid.uuid4())), b"POISON01")
+    await produce(
+        kafka_broker,
+        json.dumps(transaction("AFTER01")).encode(),
+        cloudevent_headers(str(uuid.uuid4())),
+        b"AFTER01",
+    )
+    assert await eventually(lambda: identifications_of(client, "AFTER01"))
+    [parked] = await read_events(
+        kafka_broker.bootstrap_servers,
+        dead_letter_topic(Topic.CORE_TRANSACTION_POSTED),
+        1,
+        match=lambda r: r.key == b"POISON01",
+    )
+    headers = {name: value.decode() for name, value in parked.headers}
+    assert parked.value == poison
+    assert headers["x-dlq-original-topic"] == Topic.CORE_TRANSACTION_POSTED
+    assert headers["x-dlq-error-type"] == "ValidationError"
+    assert "amount" in headers["x-dlq-error"]
+
+
+async def test_message_without_cloudevents_headers_is_dead_lettered(client, kafka_broker):
+    await produce(kafka_broker, json.dumps(transaction("NOCE01")).encode(), [], b"NOCE01")
+    [parked] = await read_events(
+        kafka_broker.bootstrap_servers,
+        dead_letter_topic(Topic.CORE_TRANSACTION_POSTED),
+        1,
+        match=lambda r: r.key == b"NOCE01",
+    )
+    headers = {name: value.decode() for name, value in parked.headers}
+    assert headers["x-dlq-error-type"] == "InvalidEnvelope"
+    assert await identifications_of(client, "NOCE01") == []

@@ -1,0 +1,344 @@
+"""Static checks of the deployment files: docker-compose.yml, deploy/ and the Dockerfiles.
+
+No Docker engine or cluster is needed. The schema validators run offline:
+check-jsonschema ships the Compose spec schema (``vendor.compose-spec``) and
+kubernetes-validate ships the Kubernetes OpenAPI schemas. Both are in the
+workspace's dev dependency group and are run from the interpreter's own bin/
+directory, so the test uses the versions locked with the project.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+COMPOSE_FILE = REPO / "docker-compose.yml"
+K8S_DIR = REPO / "deploy" / "k8s"
+COLLECTOR_CONFIG = REPO / "deploy" / "otel-collector" / "config.yaml"
+
+# Not resolve()d: in a virtualenv, sys.executable is the venv's bin/python and
+# the console scripts sit beside it; resolving would follow the symlink out.
+BIN_DIR = Path(sys.executable).parent
+
+# Kubernetes version to validate against. kubernetes-validate bundles the
+# schemas of the last dozen or so minor versions; raise this when the oldest
+# cluster we deploy to is upgraded (or when the tool stops shipping it).
+K8S_VERSION = "1.33.0"
+
+# Which endpoint each probe must check (liveness must not depend on Kafka or
+# PostgreSQL, or an outage of either would restart every pod).
+PROBE_PATHS = {"readinessProbe": "/health/ready", "livenessProbe": "/health/live"}
+
+# Manifests that are deliberately not part of the kustomization (see the
+# comment in identify/secret.example.yaml).
+NOT_IN_KUSTOMIZATION = {"secret.example.yaml"}
+
+
+# --- helpers -------------------------------------------------------------------
+
+
+def _tool(name: str) -> Path:
+    path = BIN_DIR / name
+    if not path.exists():
+        pytest.fail(f"{name} is not installed next to {sys.executable} (dev dependency group)")
+    return path
+
+
+def _run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(a) for a in args], cwd=REPO, capture_output=True, text=True, timeout=120)
+
+
+def _output(result: subprocess.CompletedProcess[str]) -> str:
+    return f"exit {result.returncode}\n--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
+
+
+def _compose() -> dict[str, Any]:
+    return yaml.safe_load(COMPOSE_FILE.read_text())
+
+
+def _environment(service: dict[str, Any]) -> dict[str, str]:
+    """A compose service's environment as a dict, whichever form the file uses."""
+    env = service.get("environment") or {}
+    if isinstance(env, list):
+        return dict(item.split("=", 1) if "=" in item else (item, "") for item in env)
+    return {key: "" if value is None else value for key, value in env.items()}
+
+
+def _k8s_manifests() -> list[Path]:
+    return sorted(
+        path
+        for pattern in ("*.yaml", "*.yml")
+        for path in K8S_DIR.rglob(pattern)
+        if path.name != "kustomization.yaml"
+    )
+
+
+def _k8s_documents() -> list[dict[str, Any]]:
+    return [
+        doc for path in _k8s_manifests() for doc in yaml.safe_load_all(path.read_text()) if doc is not None
+    ]
+
+
+def _deployments() -> list[dict[str, Any]]:
+    deployments = [doc for doc in _k8s_documents() if doc.get("kind") == "Deployment"]
+    assert deployments, f"no Deployment found under {K8S_DIR}"
+    return deployments
+
+
+# --- schema validation -----------------------------------------------------------
+
+
+def test_compose_file_matches_compose_spec() -> None:
+    result = _run(_tool("check-jsonschema"), "--builtin-schema", "vendor.compose-spec", COMPOSE_FILE)
+    assert result.returncode == 0, _output(result)
+
+
+def test_there_are_kubernetes_manifests_to_validate() -> None:
+    # Guards the parametrised test below against silently validating nothing.
+    assert _k8s_manifests(), f"no manifests found under {K8S_DIR}"
+
+
+@pytest.mark.parametrize("manifest", _k8s_manifests(), ids=lambda path: str(path.relative_to(K8S_DIR)))
+def test_kubernetes_manifest_matches_schema(manifest: Path) -> None:
+    # --strict rejects unknown fields (a misspelt "readinesProbe" would
+    # otherwise pass and simply be ignored by the API server).
+    result = _run(_tool("kubernetes-validate"), "--strict", "--kubernetes-version", K8S_VERSION, manifest)
+    assert result.returncode == 0, _output(result)
+    # An unknown kind or apiVersion (a typo, or a removed beta API) only
+    # produces a warning and exit code 0.
+    assert "Couldn't find schema" not in result.stdout + result.stderr, _output(result)
+
+
+# --- docker-compose.yml ---------------------------------------------------------
+
+
+def test_compose_dependencies_wait_for_healthchecked_services() -> None:
+    services = _compose()["services"]
+    assert services["identify"].get("depends_on"), "identify should wait for Kafka and PostgreSQL"
+
+    problems = []
+    for name, service in services.items():
+        depends_on = service.get("depends_on") or {}
+        # The short (list) form means "started", not "healthy": the dependent
+        # would start before Kafka or PostgreSQL accept connections.
+        if isinstance(depends_on, list):
+            problems.append(f"{name}: depends_on must use the long form with a condition")
+            continue
+        for dependency, spec in depends_on.items():
+            target = services.get(dependency)
+            if target is None:
+                problems.append(f"{name}: depends on undefined service {dependency!r}")
+                continue
+            healthcheck = target.get("healthcheck") or {}
+            if not healthcheck.get("test") or healthcheck.get("disable"):
+                problems.append(f"{name}: depends on {dependency!r}, which has no healthcheck")
+            if (spec or {}).get("condition") != "service_healthy":
+                problems.append(f"{name}: depends on {dependency!r} without service_healthy")
+    assert not problems, "\n".join(problems)
+
+
+def test_compose_identify_environment() -> None:
+    services = _compose()["services"]
+    env = _environment(services["identify"])
+
+    # A string: compose passes YAML booleans through unpredictably
+    # (True/"True"), and pydantic-settings must see "true".
+    assert env.get("IDENTIFY_KAFKA_IDEMPOTENCE") == "true"
+
+    endpoint = env.get("OTEL_EXPORTER_OTLP_ENDPOINT", "")
+    url = urlparse(endpoint)
+    assert url.scheme == "http" and url.hostname, f"bad OTLP endpoint {endpoint!r}"
+    assert url.hostname in services, f"OTLP endpoint host {url.hostname!r} is not a compose service"
+    # The services export with the http/protobuf exporter, which the
+    # collector receives on 4318 (4317 is gRPC).
+    assert url.port == 4318, f"OTLP endpoint {endpoint!r} is not the OTLP/HTTP port"
+
+    assert env.get("OTEL_SERVICE_NAME") == "identify"
+    assert urlparse(env.get("IDENTIFY_DATABASE_URL", "")).hostname in services
+    assert env.get("IDENTIFY_KAFKA_BOOTSTRAP_SERVERS", "").split(":")[0] in services
+
+
+def test_compose_built_services_report_traces_under_their_own_name() -> None:
+    services = _compose()["services"]
+    built = {name: service for name, service in services.items() if "build" in service}
+    assert "identify" in built
+    for name, service in built.items():
+        env = _environment(service)
+        assert env.get("OTEL_SERVICE_NAME") == name, name
+        assert env.get("OTEL_EXPORTER_OTLP_ENDPOINT"), name
+        assert service.get("healthcheck", {}).get("test"), f"{name} has no healthcheck"
+
+
+def test_compose_bind_mounted_files_exist() -> None:
+    missing = []
+    for name, service in _compose()["services"].items():
+        for volume in service.get("volumes", []):
+            source = volume.split(":", 1)[0] if isinstance(volume, str) else volume.get("source")
+            if source and source.startswith(".") and not (REPO / source).exists():
+                missing.append(f"{name}: {source}")
+    assert not missing, f"bind-mount sources missing: {missing}"
+
+
+def test_collector_pipelines_use_only_defined_components() -> None:
+    config = yaml.safe_load(COLLECTOR_CONFIG.read_text())
+    pipelines = config["service"]["pipelines"]
+    assert "traces" in pipelines
+    problems = [
+        f"{pipeline}: {kind} {component!r} is not defined"
+        for pipeline, spec in pipelines.items()
+        for kind in ("receivers", "processors", "exporters")
+        for component in spec.get(kind, [])
+        if component not in (config.get(kind) or {})
+    ]
+    problems += [
+        f"extension {name!r} is not defined"
+        for name in config["service"].get("extensions", [])
+        if name not in (config.get("extensions") or {})
+    ]
+    assert not problems, "\n".join(problems)
+    # Traces go on to Jaeger, at a host the compose file defines.
+    services = _compose()["services"]
+    jaeger = [
+        config["exporters"][name]["endpoint"] for name in pipelines["traces"]["exporters"] if "jaeger" in name
+    ]
+    assert jaeger, "the traces pipeline does not export to Jaeger"
+    assert all(endpoint.split(":")[0] in services for endpoint in jaeger), jaeger
+
+
+# --- Kubernetes -----------------------------------------------------------------
+
+
+def test_every_deployment_has_probes_and_resource_limits() -> None:
+    problems = []
+    for deployment in _deployments():
+        name = deployment["metadata"]["name"]
+        for container in deployment["spec"]["template"]["spec"]["containers"]:
+            where = f"{name}/{container['name']}"
+            for probe, path in PROBE_PATHS.items():
+                spec = container.get(probe)
+                if not spec:
+                    problems.append(f"{where}: no {probe}")
+                elif spec.get("httpGet", {}).get("path") != path:
+                    problems.append(f"{where}: {probe} does not check {path}")
+            resources = container.get("resources", {})
+            for kind in ("limits", "requests"):
+                for resource in ("cpu", "memory"):
+                    if resource not in resources.get(kind, {}):
+                        problems.append(f"{where}: no {resource} in resources.{kind}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_deployment_runs_as_non_root_with_read_only_root() -> None:
+    problems = []
+    for deployment in _deployments():
+        name = deployment["metadata"]["name"]
+        pod = deployment["spec"]["template"]["spec"]
+        if not pod.get("securityContext", {}).get("runAsNonRoot"):
+            problems.append(f"{name}: pod securityContext.runAsNonRoot is not true")
+        for container in pod["containers"]:
+            security = container.get("securityContext", {})
+            if not security.get("readOnlyRootFilesystem"):
+                problems.append(f"{name}/{container['name']}: root filesystem is writable")
+            if security.get("allowPrivilegeEscalation") is not False:
+                problems.append(f"{name}/{container['name']}: privilege escalation allowed")
+    assert not problems, "\n".join(problems)
+
+
+def test_services_and_budgets_select_deployment_pods() -> None:
+    pod_labels = [d["spec"]["template"]["metadata"]["labels"] for d in _deployments()]
+
+    def selects_some_pod(selector: dict[str, str]) -> bool:
+        return bool(selector) and any(
+            all(labels.get(k) == v for k, v in selector.items()) for labels in pod_labels
+        )
+
+    problems = []
+    for doc in _k8s_documents():
+        kind, name = doc.get("kind"), doc.get("metadata", {}).get("name")
+        if kind == "Service":
+            selector = doc["spec"].get("selector", {})
+        elif kind == "PodDisruptionBudget":
+            selector = doc["spec"].get("selector", {}).get("matchLabels", {})
+        else:
+            continue
+        if not selects_some_pod(selector):
+            problems.append(f"{kind} {name}: selector {selector} matches no Deployment's pods")
+    assert not problems, "\n".join(problems)
+
+
+def test_deployment_references_existing_config_and_ports() -> None:
+    docs = _k8s_documents()
+    config_maps = {d["metadata"]["name"] for d in docs if d["kind"] == "ConfigMap"}
+    secrets = {d["metadata"]["name"] for d in docs if d["kind"] == "Secret"}
+    for deployment in _deployments():
+        for container in deployment["spec"]["template"]["spec"]["containers"]:
+            port_names = {port["name"] for port in container.get("ports", [])}
+            for source in container.get("envFrom", []):
+                if "configMapRef" in source:
+                    assert source["configMapRef"]["name"] in config_maps
+                if "secretRef" in source:
+                    # The real Secret comes from the secret manager; the
+                    # example documents its name and keys.
+                    assert source["secretRef"]["name"] in secrets
+            for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+                port = container.get(probe, {}).get("httpGet", {}).get("port")
+                if isinstance(port, str):
+                    assert port in port_names, f"{probe} uses undefined port name {port!r}"
+
+
+def test_kustomization_lists_every_manifest() -> None:
+    kustomization = yaml.safe_load((K8S_DIR / "kustomization.yaml").read_text())
+    listed = set(kustomization["resources"])
+    missing_files = sorted(r for r in listed if not (K8S_DIR / r).is_file())
+    assert not missing_files, f"kustomization lists files that do not exist: {missing_files}"
+    unlisted = sorted(
+        str(path.relative_to(K8S_DIR))
+        for path in _k8s_manifests()
+        if path.name not in NOT_IN_KUSTOMIZATION and str(path.relative_to(K8S_DIR)) not in listed
+    )
+    assert not unlisted, f"manifests missing from kustomization.yaml: {unlisted}"
+
+
+# --- Dockerfiles agree with compose and Kubernetes ----------------------------------
+
+
+def test_identify_image_port_and_user_match_compose_and_kubernetes() -> None:
+    dockerfile = (REPO / "services" / "identify" / "Dockerfile").read_text()
+    exposed = re.findall(r"^EXPOSE\s+(\d+)", dockerfile, re.MULTILINE)
+    users = re.findall(r"^USER\s+(\S+)", dockerfile, re.MULTILINE)
+    assert exposed == ["8001"], exposed
+    assert re.search(r"^HEALTHCHECK\s", dockerfile, re.MULTILINE), "no HEALTHCHECK"
+    # The last USER is the runtime user; numeric, so runAsNonRoot can verify it.
+    assert users and users[-1].split(":")[0].isdigit() and users[-1].split(":")[0] != "0"
+
+    compose_ports = _compose()["services"]["identify"]["ports"]
+    assert any(str(port).endswith(":8001") for port in compose_ports), compose_ports
+
+    deployment = next(d for d in _deployments() if d["metadata"]["name"] == "identify")
+    pod = deployment["spec"]["template"]["spec"]
+    assert str(pod["securityContext"]["runAsUser"]) == users[-1].split(":")[0]
+    assert [p["containerPort"] for p in pod["containers"][0]["ports"]] == [8001]
+
+
+def test_identify_listens_on_all_interfaces_in_containers() -> None:
+    # The settings default to 127.0.0.1 for the embedded dev stack; inside a
+    # container that address is unreachable by published ports, other
+    # containers and the kubelet's probes.
+    dockerfile = (REPO / "services" / "identify" / "Dockerfile").read_text()
+    assert re.search(r"^\s*IDENTIFY_HTTP_HOST=0\.0\.0\.0\b", dockerfile, re.MULTILINE)
+
+    compose_env = _environment(_compose()["services"]["identify"])
+    assert compose_env.get("IDENTIFY_HTTP_HOST") == "0.0.0.0"
+
+    config_map = next(
+        d for d in _k8s_documents() if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "identify-config"
+    )
+    assert config_map["data"].get("IDENTIFY_HTTP_HOST") == "0.0.0.0"

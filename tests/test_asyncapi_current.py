@@ -1,0 +1,18 @@
+"""The committed AsyncAPI documents are what FastStream generates from the code today."""
+
+import yaml
+
+from branchflow_devstack.asyncapi import SERVICES, committed_path, generate, stale_documents
+
+
+def test_committed_asyncapi_documents_are_current():
+    assert stale_documents() == [], "run `make asyncapi` and commit the result"
+
+
+def test_identify_document_names_its_channels_and_payloads():
+    doc = yaml.safe_load(generate("identify"))
+    assert doc["asyncapi"] == "3.0.0"
+    addresses = {channel["address"] for channel in doc["channels"].values()}
+    assert {"customer.identified", "core.transaction-posted"} <= addresses
+    assert "CustomerIdentified" in str(doc["components"]["schemas"])
+    assert set(SERVICES) == {p.parent.name for p in map(committed_path, SERVICES)}
