@@ -12,6 +12,15 @@ def free_port(host: str = "127.0.0.1") -> int:
         return sock.getsockname()[1]
 
 
+def port_is_free(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
 def wait_for_port(host: str, port: int, timeout: float = 15.0) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -38,6 +47,8 @@ class EmbeddedKafkaBroker:
         return f"{self.host}:{self.port}"
 
     def start(self) -> "EmbeddedKafkaBroker":
+        if not port_is_free(self.host, self.port):
+            raise RuntimeError(f"port {self.port} on {self.host} is taken; is another broker running?")
         url = f"tcp://{self.host}:{self.port}"
         out = open(self.log_file, "ab") if self.log_file else subprocess.DEVNULL  # noqa: SIM115
         self._process = subprocess.Popen(
