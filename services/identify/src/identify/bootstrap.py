@@ -56,7 +56,7 @@ class Container:
     embedded_postgres: EmbeddedPostgres | None = None
 
     def unit_of_work(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.sessions, on_commit=self.relay.wake if self.relay else lambda: None)
+        return SqlUnitOfWork(self.engine, on_commit=self.relay.wake if self.relay else lambda: None)
 
 
 async def start(settings: IdentifySettings) -> Container:

@@ -45,6 +45,7 @@ async def _identify(
     facts: CustomerFacts,
     signals: tuple[ObservedSignal, ...],
     *,
+    previous_tier: CustomerTier | None,
     branch_id: str,
     channel: Channel,
     reason: str,
@@ -56,10 +57,8 @@ async def _identify(
     """Rate, store the rating and, unless nothing changed that must be told, the identification
     and its event. Runs inside the caller's unit of work."""
     now = datetime.now(UTC)
-    previous = await uow.repo.get_rating(facts.customer_id)
     rating = rate(facts, list(signals), rules)
     await uow.repo.save_rating(facts, rating, now)
-    previous_tier = previous.tier if previous else None
     if only_on_tier_change and rating.tier == (previous_tier or CustomerTier.ORDINARY):
         return None
     identification = Identification(
@@ -91,6 +90,7 @@ async def record_observation(cmd: RecordObservation, uow: UnitOfWork, rules: Rat
             rules,
             facts,
             signals,
+            previous_tier=stored.tier if stored else None,
             branch_id=cmd.branch_id,
             channel=cmd.channel,
             reason="observation",
@@ -113,6 +113,7 @@ async def upsert_facts(cmd: UpsertFacts, uow: UnitOfWork, rules: RatingRules) ->
             rules,
             cmd.facts,
             signals,
+            previous_tier=stored.tier if stored else None,
             branch_id=cmd.facts.branch_id,
             channel=Channel.SYSTEM,
             reason="facts_changed",
@@ -144,6 +145,7 @@ async def mine_transaction(
             rules,
             facts,
             signals,
+            previous_tier=stored.tier if stored else None,
             branch_id=facts.branch_id,
             channel=Channel.SYSTEM,
             reason="system_mining",
@@ -178,6 +180,7 @@ async def rerate_due_customers(
                 rules,
                 stored.facts,
                 stored.signals,
+                previous_tier=stored.tier,
                 branch_id=stored.facts.branch_id,
                 channel=Channel.SYSTEM,
                 reason="periodic_sweep",

@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import Protocol
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from branchflow_contracts import EventContract
 from branchflow_runtime.messaging.inbox import first_delivery
@@ -26,35 +26,38 @@ class UnitOfWork(Protocol):
 class SqlUnitOfWork:
     def __init__(
         self,
-        sessions: async_sessionmaker,
+        engine: AsyncEngine,
         consumer_name: str = "identify",
         on_commit: Callable[[], None] = lambda: None,
     ) -> None:
-        self._sessions = sessions
+        self._engine = engine
         self._consumer = consumer_name
         self._on_commit = on_commit
 
     async def __aenter__(self) -> "SqlUnitOfWork":
-        self.session = self._sessions()
-        await self.session.begin()
-        self.repo = SqlIdentifyRepository(self.session)
+        # a Core connection, not an ORM session: the write path needs no identity map, and
+        # the session's bookkeeping doubled the cost of a short transaction
+        self.connection = await self._engine.connect()
+        self._transaction = await self.connection.begin()
+        self.repo = SqlIdentifyRepository(self.connection)
         self._events: list[tuple[EventContract, str]] = []
         return self
 
     async def __aexit__(self, *exc) -> None:
-        await self.session.rollback()  # no-op after a commit
-        await self.session.close()
+        if self._transaction.is_active:
+            await self._transaction.rollback()
+        await self.connection.close()
 
     def emit(self, event: EventContract, key: str) -> None:
         self._events.append((event, key))
 
     async def first_delivery(self, event_id: str, topic: str) -> bool:
-        return await first_delivery(self.session, consumer=self._consumer, event_id=event_id, topic=topic)
+        return await first_delivery(self.connection, consumer=self._consumer, event_id=event_id, topic=topic)
 
     async def commit(self) -> None:
         for event, key in self._events:
-            await add_to_outbox(self.session, event, source=EVENT_SOURCE, key=key, subject=key)
-        await self.session.commit()
+            await add_to_outbox(self.connection, event, source=EVENT_SOURCE, key=key, subject=key)
+        await self._transaction.commit()
         if self._events:
             self._on_commit()
         self._events.clear()

@@ -7,7 +7,7 @@ import pytest
 
 from branchflow_contracts import Channel, CustomerIdentified, CustomerTier, SignalCategory, TransactionPosted
 from identify import handlers
-from identify.adapters.repository import StoredCustomer, StoredRating
+from identify.adapters.repository import StoredCustomer
 from identify.config import DEFAULT_RULES
 from identify.domain.facts import CustomerFacts
 from identify.domain.rating import RatingRules
@@ -19,20 +19,21 @@ RULES = RatingRules.from_toml(DEFAULT_RULES)
 class FakeRepository:
     def __init__(self) -> None:
         self.customers: dict[str, StoredCustomer] = {}
-        self.ratings: dict[str, StoredRating] = {}
+        self.ratings: dict[str, tuple] = {}  # customer id → (tier, rules version, rated at)
         self.identifications = []
 
     async def get_customer(self, customer_id):
-        return self.customers.get(customer_id)
+        stored = self.customers.get(customer_id)
+        if stored is None:
+            return None
+        rating = self.ratings.get(customer_id)
+        return StoredCustomer(stored.facts, stored.signals, rating[0] if rating else None)
 
     async def save_customer(self, facts, signals):
         self.customers[facts.customer_id] = StoredCustomer(facts, signals)
 
-    async def get_rating(self, customer_id):
-        return self.ratings.get(customer_id)
-
     async def save_rating(self, facts, rating, rated_at):
-        self.ratings[facts.customer_id] = StoredRating(rating.tier, rating.rules_version, rated_at)
+        self.ratings[facts.customer_id] = (rating.tier, rating.rules_version, rated_at)
 
     async def add_identification(self, identification):
         self.identifications.append(identification)
@@ -42,8 +43,8 @@ class FakeRepository:
             cid
             for cid in self.customers
             if cid not in self.ratings
-            or self.ratings[cid].rules_version != rules_version
-            or self.ratings[cid].rated_at < rated_before
+            or self.ratings[cid][1] != rules_version
+            or self.ratings[cid][2] < rated_before
         ]
         return due[:limit]
 
@@ -173,4 +174,4 @@ async def test_sweep_rerates_under_new_rules_and_emits_on_tier_change_only():
     assert [(e.customer_id, e.tier, e.reason) for e, _ in uow.published] == [
         ("C5", CustomerTier.PREMIUM, "periodic_sweep")
     ]
-    assert all(r.rules_version == "2026.2" for r in repo.ratings.values())
+    assert all(version == "2026.2" for _, version, _ in repo.ratings.values())

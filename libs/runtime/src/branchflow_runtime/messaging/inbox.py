@@ -2,12 +2,14 @@
 event (at-least-once delivery, a relay that re-sent after a crash) changes nothing."""
 
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from branchflow_runtime.messaging.tables import inbox_events
 
 
-async def first_delivery(session: AsyncSession, *, consumer: str, event_id: str, topic: str) -> bool:
+async def first_delivery(
+    session: AsyncSession | AsyncConnection, *, consumer: str, event_id: str, topic: str
+) -> bool:
     """Record the event for ``consumer``; False when it was already applied."""
     result = await session.execute(
         insert(inbox_events)

@@ -7,10 +7,12 @@ import uuid
 from datetime import UTC, datetime
 
 from opentelemetry import propagate
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from branchflow_contracts import EventContract
 from branchflow_runtime.messaging.tables import outbox_events
+
+_INSERT_OUTBOX = outbox_events.insert()  # built once; each call only binds parameters
 
 
 def current_trace_carrier() -> dict[str, str]:
@@ -35,7 +37,7 @@ def outbox_row(event: EventContract, *, source: str, key: str | None, subject: s
 
 
 async def add_to_outbox(
-    session: AsyncSession,
+    session: AsyncSession | AsyncConnection,
     event: EventContract,
     *,
     source: str,
@@ -44,5 +46,5 @@ async def add_to_outbox(
 ) -> str:
     """Stage ``event`` in the caller's transaction; returns its CloudEvents id."""
     row = outbox_row(event, source=source, key=key, subject=subject)
-    await session.execute(outbox_events.insert().values(**row))
+    await session.execute(_INSERT_OUTBOX, row)
     return row["event_id"]

@@ -2,13 +2,12 @@
 tests use a fake with the same methods."""
 
 from dataclasses import asdict, dataclass, fields
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Protocol
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from branchflow_contracts import CustomerTier, SignalCategory
 from identify.adapters.tables import customers, identifications, ratings
@@ -25,19 +24,12 @@ MONEY_FIELDS = ("deposits", "funds", "insurance", "wealth_products", "loans")
 class StoredCustomer:
     facts: CustomerFacts
     signals: tuple[ObservedSignal, ...]
-
-
-@dataclass(frozen=True)
-class StoredRating:
-    tier: CustomerTier
-    rules_version: str
-    rated_at: datetime
+    tier: CustomerTier | None = None  # of the current rating; None before the first one
 
 
 class IdentifyRepository(Protocol):
     async def get_customer(self, customer_id: str) -> StoredCustomer | None: ...
     async def save_customer(self, facts: CustomerFacts, signals: tuple[ObservedSignal, ...]) -> None: ...
-    async def get_rating(self, customer_id: str) -> StoredRating | None: ...
     async def save_rating(self, facts: CustomerFacts, rating: Rating, rated_at: datetime) -> None: ...
     async def add_identification(self, identification: Identification) -> None: ...
     async def customers_due(self, rules_version: str, rated_before: datetime, limit: int) -> list[str]: ...
@@ -90,75 +82,75 @@ def signals_from_json(raw: dict) -> tuple[ObservedSignal, ...]:
     )
 
 
+def _upsert(table: sa.Table, key: str) -> sa.TextClause:
+    """INSERT … ON CONFLICT (key) DO UPDATE every other column, as SQL text: SQLAlchemy cannot
+    cache the compiled form of its own ON CONFLICT construct, and compiling it on every call
+    was the largest cost of an observation."""
+    names = [c.name for c in table.columns]
+    updates = ", ".join(f"{n} = EXCLUDED.{n}" for n in names if n != key)
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)}) "
+        f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
+    )
+    return sa.text(sql).bindparams(*(sa.bindparam(c.name, type_=c.type) for c in table.columns))
+
+
+_CUSTOMER_WITH_TIER = (
+    sa.select(customers, ratings.c.tier.label("rated_tier"))
+    .select_from(customers.outerjoin(ratings, ratings.c.customer_id == customers.c.customer_id))
+    .where(customers.c.customer_id == sa.bindparam("customer_id"))
+    .with_for_update(of=customers)
+)
+_UPSERT_CUSTOMER = _upsert(customers, "customer_id")
+_UPSERT_RATING = _upsert(ratings, "customer_id")
+_INSERT_IDENTIFICATION = identifications.insert()
+
+
 class SqlIdentifyRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self.session = session
+    def __init__(self, connection: AsyncConnection) -> None:
+        self.session = connection
 
     async def get_customer(self, customer_id: str) -> StoredCustomer | None:
-        row = (
-            await self.session.execute(
-                sa.select(customers).where(customers.c.customer_id == customer_id).with_for_update()
-            )
-        ).first()
+        """The customer, locked for this transaction (concurrent observations queue up)."""
+        row = (await self.session.execute(_CUSTOMER_WITH_TIER, {"customer_id": customer_id})).first()
         if row is None:
             return None
-        return StoredCustomer(facts_from_row(row), signals_from_json(row.signals))
+        tier = CustomerTier(row.rated_tier) if row.rated_tier else None
+        return StoredCustomer(facts_from_row(row), signals_from_json(row.signals), tier)
 
     async def save_customer(self, facts: CustomerFacts, signals: tuple[ObservedSignal, ...]) -> None:
-        row = facts_to_row(facts) | {
-            "signals": signals_to_json(signals),
-            "updated_at": sa.func.now(),
-        }
-        stmt = insert(customers).values(**row)
-        await self.session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[customers.c.customer_id],
-                set_={k: stmt.excluded[k] for k in row if k != "customer_id"},
-            )
-        )
-
-    async def get_rating(self, customer_id: str) -> StoredRating | None:
-        row = (
-            await self.session.execute(
-                sa.select(ratings.c.tier, ratings.c.rules_version, ratings.c.rated_at).where(
-                    ratings.c.customer_id == customer_id
-                )
-            )
-        ).first()
-        return None if row is None else StoredRating(CustomerTier(row.tier), row.rules_version, row.rated_at)
+        row = facts_to_row(facts) | {"signals": signals_to_json(signals), "updated_at": datetime.now(UTC)}
+        await self.session.execute(_UPSERT_CUSTOMER, row)
 
     async def save_rating(self, facts: CustomerFacts, rating: Rating, rated_at: datetime) -> None:
-        row = {
-            "customer_id": facts.customer_id,
-            "branch_id": facts.branch_id,
-            "tier": str(rating.tier),
-            "score": rating.score,
-            "explanation": rating.explanation_dicts(),
-            "decided_by": rating.decided_by,
-            "rules_version": rating.rules_version,
-            "rated_at": rated_at,
-        }
-        stmt = insert(ratings).values(**row)
         await self.session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[ratings.c.customer_id],
-                set_={k: stmt.excluded[k] for k in row if k != "customer_id"},
-            )
+            _UPSERT_RATING,
+            {
+                "customer_id": facts.customer_id,
+                "branch_id": facts.branch_id,
+                "tier": str(rating.tier),
+                "score": rating.score,
+                "explanation": rating.explanation_dicts(),
+                "decided_by": rating.decided_by,
+                "rules_version": rating.rules_version,
+                "rated_at": rated_at,
+            },
         )
 
     async def add_identification(self, identification: Identification) -> None:
         i = identification
         await self.session.execute(
-            identifications.insert().values(
-                identification_id=i.identification_id,
-                customer_id=i.customer_id,
-                branch_id=i.branch_id,
-                channel=str(i.channel),
-                tier=str(i.rating.tier),
-                previous_tier=None if i.previous_tier is None else str(i.previous_tier),
-                score=i.rating.score,
-                explanation=i.rating.explanation_dicts(),
-                signals=[
+            _INSERT_IDENTIFICATION,
+            {
+                "identification_id": i.identification_id,
+                "customer_id": i.customer_id,
+                "branch_id": i.branch_id,
+                "channel": str(i.channel),
+                "tier": str(i.rating.tier),
+                "previous_tier": None if i.previous_tier is None else str(i.previous_tier),
+                "score": i.rating.score,
+                "explanation": i.rating.explanation_dicts(),
+                "signals": [
                     {
                         "category": str(s.category),
                         "kind": s.kind,
@@ -166,12 +158,12 @@ class SqlIdentifyRepository:
                     }
                     for s in i.signals
                 ],
-                guidance=i.guidance.model_dump(mode="json"),
-                reason=i.reason,
-                identified_by=i.identified_by,
-                identified_at=i.identified_at,
-                trace_id=i.trace_id,
-            )
+                "guidance": i.guidance.model_dump(mode="json"),
+                "reason": i.reason,
+                "identified_by": i.identified_by,
+                "identified_at": i.identified_at,
+                "trace_id": i.trace_id,
+            },
         )
 
     async def customers_due(self, rules_version: str, rated_before: datetime, limit: int) -> list[str]:
