@@ -1,0 +1,117 @@
+"""Who may see what: tiers and amounts never reach the lobby or the counter, branch scope holds,
+personal data is masked for staff who do not own the customer."""
+
+import pytest
+
+from branchflow_runtime.auth import Role
+
+from .conftest import auth
+
+pytestmark = pytest.mark.connected
+
+FACTS = {
+    "branch_id": "BR001",
+    "deposits": "900000.00",
+    "wealth_manager_id": "wm-owner",
+    "name": "王芳",
+    "id_number": "11010519491231002X",
+    "phone": "13812345678",
+    "address": "上海市浦东新区世纪大道100号",
+}
+
+
+async def test_facts_rerate_and_the_tier_change_is_reported(client):
+    response = await client.put("/customers/ACC001/facts", json=FACTS, headers=auth(Role.WEALTH_MANAGER))
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["tier_changed"] is True
+    assert body["rating"]["tier"] == "premium"
+    again = await client.put("/customers/ACC001/facts", json=FACTS, headers=auth(Role.WEALTH_MANAGER))
+    assert again.json()["tier_changed"] is False
+
+
+@pytest.mark.parametrize("role", [Role.LOBBY_MANAGER, Role.TELLER])
+async def test_lobby_and_counter_never_get_a_tier_score_or_amount(client, role):
+    await client.put("/customers/ACC002/facts", json=FACTS, headers=auth(Role.WEALTH_MANAGER))
+    observed = await client.post(
+        "/observations", json={"customer_id": "ACC002", "signals": []}, headers=auth(role)
+    )
+    listed = await client.get("/branches/BR001/identifications", headers=auth(role))
+    rating = await client.get("/customers/ACC002/rating", headers=auth(role))
+    assert observed.status_code == 201 and listed.status_code == 200
+    assert rating.status_code == 403
+    for text in (observed.text, listed.text):
+        for word in ('"tier"', '"score"', "premium", "900000", '"explanation"'):
+            assert word not in text
+
+
+async def test_another_branch_is_forbidden(client):
+    await client.put("/customers/ACC003/facts", json=FACTS, headers=auth(Role.WEALTH_MANAGER))
+    other = auth(Role.WEALTH_MANAGER, branch="BR002")
+    assert (await client.get("/customers/ACC003/rating", headers=other)).status_code == 403
+    assert (await client.get("/branches/BR001/identifications", headers=other)).status_code == 403
+    head_office = auth(Role.HEAD_OFFICE, branch="HO")
+    assert (await client.get("/customers/ACC003/rating", headers=head_office)).status_code == 200
+
+
+async def test_personal_data_is_masked_unless_you_own_the_customer(client):
+    await client.put("/customers/ACC004/facts", json=FACTS, headers=auth(Role.WEALTH_MANAGER))
+    owner = (
+        await client.get("/customers/ACC004/facts", headers=auth(Role.WEALTH_MANAGER, "wm-owner"))
+    ).json()
+    other = (
+        await client.get("/customers/ACC004/facts", headers=auth(Role.WEALTH_MANAGER, "wm-other"))
+    ).json()
+    assert owner["personal_data"]["id_number"] == "11010519491231002X"
+    assert owner["personal_data_masked"] is False
+    assert other["personal_data"]["id_number"] == "110***********002X"
+    assert other["personal_data"]["phone"] == "138****5678"
+    assert other["personal_data"]["name"] == "王*"
+    assert other["personal_data_masked"] is True
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [({}, 401), ({"Authorization": "Bearer nonsense"}, 401)],
+)
+async def test_no_or_bad_token_is_401(client, headers, status):
+    response = await client.post("/observations", json={"customer_id": "X1"}, headers=headers)
+    assert response.status_code == status
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"customer_id": "bad id!"}, ["body", "customer_id"]),
+        ({"customer_id": "C1", "channel": "telepathy"}, ["body", "channel"]),
+        (
+            {"customer_id": "C1", "signals": [{"category": "large_business", "kind": "remittance"}]},
+            ["body", "signals", 0],
+        ),
+        ({"customer_id": "C1", "unexpected": 1}, ["body", "unexpected"]),
+    ],
+)
+async def test_bad_input_names_the_field(client, body, field):
+    response = await client.post("/observations", json=body, headers=auth(Role.LOBBY_MANAGER))
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == field
+
+
+async def test_a_teller_cannot_record_on_the_external_channel(client):
+    response = await client.post(
+        "/observations", json={"customer_id": "C9", "channel": "external"}, headers=auth(Role.TELLER)
+    )
+    assert response.status_code == 422
+    assert "channel external is not for role teller" in response.json()["detail"]
+
+
+async def test_list_shows_times_in_the_branch_zone(client):
+    await client.post("/observations", json={"customer_id": "TZ001"}, headers=auth(Role.LOBBY_MANAGER))
+    [row] = [
+        r
+        for r in (await client.get("/branches/BR001/identifications", headers=auth(Role.BRANCH_HEAD))).json()
+        if r["customer_id"] == "TZ001"
+    ]
+    assert row["identified_at_local"].endswith("+08:00")
+    assert row["identified_at"].endswith("Z") or row["identified_at"].endswith("+00:00")
