@@ -36,3 +36,51 @@ def test_head_office_and_ops_see_every_branch():
 def test_bad_tokens_are_refused_with_the_reason(token, reason):
     with pytest.raises(InvalidToken, match=reason):
         VERIFIER.verify(token)
+
+
+def test_production_tokens_verify_against_the_identity_providers_jwks():
+    """RS256 tokens checked with keys fetched from a JWKS endpoint (real HTTP, on loopback)."""
+    import json
+    import threading
+    from datetime import UTC, datetime
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key()))
+    jwks = json.dumps({"keys": [{**jwk, "kid": "idp-1", "use": "sig", "alg": "RS256"}]}).encode()
+
+    class Jwks(BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            self.end_headers()
+            self.wfile.write(jwks)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Jwks)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        verifier = TokenVerifier(
+            ServiceSettings(jwt_jwks_url=f"http://127.0.0.1:{server.server_port}/jwks.json")
+        )
+        now = datetime.now(UTC)
+        claims = {
+            "sub": "bh-9",
+            "role": "branch_head",
+            "branch": "BR003",
+            "aud": "branchflow",
+            "iss": "branchflow",
+            "iat": now,
+            "exp": now + timedelta(minutes=5),
+        }
+        token = jwt.encode(claims, key, algorithm="RS256", headers={"kid": "idp-1"})
+        assert verifier.verify(token).role == Role.BRANCH_HEAD
+        # the dev secret means nothing in production mode
+        with pytest.raises(InvalidToken):
+            verifier.verify(mint_token("x", Role.OPS, "HO", secret=DEV_JWT_SECRET))
+    finally:
+        server.shutdown()
