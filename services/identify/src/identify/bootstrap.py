@@ -18,6 +18,7 @@ from branchflow_runtime import telemetry
 from branchflow_runtime.auth import TokenVerifier
 from branchflow_runtime.database import create_engine, migrate, session_factory
 from branchflow_runtime.embedded import EmbeddedPostgres
+from branchflow_runtime.group_commit import GroupCommit
 from branchflow_runtime.messaging.dead_letter import DeadLetterPolicy
 from branchflow_runtime.messaging.kafka import OutboxPublishers, create_kafka_broker
 from branchflow_runtime.messaging.relay import OutboxRelay
@@ -52,6 +53,7 @@ class Container:
     rules: RatingRules
     broker: KafkaBroker | None = None
     relay: OutboxRelay | None = None
+    observations: GroupCommit | None = None  # observations share transactions under load
     tasks: list[asyncio.Task] = field(default_factory=list)
     embedded_postgres: EmbeddedPostgres | None = None
 
@@ -74,6 +76,10 @@ async def start(settings: IdentifySettings) -> Container:
         sessions=session_factory(engine),
         rules=RatingRules.from_toml(settings.rating_rules_path),
         embedded_postgres=embedded,
+    )
+    container.observations = GroupCommit(
+        lambda cmds: handlers.record_observations(cmds, container.unit_of_work(), container.rules),
+        name="identify.record_observations",
     )
     broker, publishers = build_broker(settings, container)
     container.broker = broker
@@ -141,10 +147,11 @@ def create_app(settings: IdentifySettings | None = None) -> FastAPI:
         description="Identification (识别) of premium customers: observations, facts, the "
         "comprehensive rating and the guidance the lobby is given.",
         lifespan=lifespan,
+        telemetry=telemetry.fastapi_telemetry(),
     )
     app.state.token_verifier = TokenVerifier(settings)
     app.include_router(router)
-    telemetry.instrument_app(app)
+    telemetry.instrument_httpx()
 
     @app.get("/health/live", include_in_schema=False)
     async def live() -> dict:

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from branchflow_contracts import EventContract
 from branchflow_runtime.messaging.inbox import first_delivery
-from branchflow_runtime.messaging.outbox import add_to_outbox
+from branchflow_runtime.messaging.outbox import add_rows_to_outbox, outbox_row
 from identify.adapters.repository import IdentifyRepository, SqlIdentifyRepository
 
 EVENT_SOURCE = "/branchflow/identify"
@@ -18,7 +18,7 @@ class UnitOfWork(Protocol):
 
     async def __aenter__(self) -> "UnitOfWork": ...
     async def __aexit__(self, *exc) -> None: ...
-    def emit(self, event: EventContract, key: str) -> None: ...
+    def emit(self, event: EventContract, key: str, trace_carrier: dict[str, str] | None = None) -> None: ...
     async def first_delivery(self, event_id: str, topic: str) -> bool: ...
     async def commit(self) -> None: ...
 
@@ -40,7 +40,7 @@ class SqlUnitOfWork:
         self.connection = await self._engine.connect()
         self._transaction = await self.connection.begin()
         self.repo = SqlIdentifyRepository(self.connection)
-        self._events: list[tuple[EventContract, str]] = []
+        self._events: list[dict] = []
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -48,15 +48,18 @@ class SqlUnitOfWork:
             await self._transaction.rollback()
         await self.connection.close()
 
-    def emit(self, event: EventContract, key: str) -> None:
-        self._events.append((event, key))
+    def emit(self, event: EventContract, key: str, trace_carrier: dict[str, str] | None = None) -> None:
+        """Stage an event; it is written to the outbox with the state, at commit. Its trace is
+        the current one unless the caller brings the trace of the request it serves."""
+        self._events.append(
+            outbox_row(event, source=EVENT_SOURCE, key=key, subject=key, trace_carrier=trace_carrier)
+        )
 
     async def first_delivery(self, event_id: str, topic: str) -> bool:
         return await first_delivery(self.connection, consumer=self._consumer, event_id=event_id, topic=topic)
 
     async def commit(self) -> None:
-        for event, key in self._events:
-            await add_to_outbox(self.connection, event, source=EVENT_SOURCE, key=key, subject=key)
+        await add_rows_to_outbox(self.connection, self._events)
         await self._transaction.commit()
         if self._events:
             self._on_commit()

@@ -22,21 +22,25 @@ class FakeRepository:
         self.ratings: dict[str, tuple] = {}  # customer id → (tier, rules version, rated at)
         self.identifications = []
 
-    async def get_customer(self, customer_id):
-        stored = self.customers.get(customer_id)
-        if stored is None:
-            return None
-        rating = self.ratings.get(customer_id)
-        return StoredCustomer(stored.facts, stored.signals, rating[0] if rating else None)
+    async def get_customers(self, customer_ids):
+        found = {}
+        for cid in customer_ids:
+            if cid in self.customers:
+                rating = self.ratings.get(cid)
+                stored = self.customers[cid]
+                found[cid] = StoredCustomer(stored.facts, stored.signals, rating[0] if rating else None)
+        return found
 
-    async def save_customer(self, facts, signals):
-        self.customers[facts.customer_id] = StoredCustomer(facts, signals)
+    async def save_customers(self, stored):
+        for s in stored:
+            self.customers[s.facts.customer_id] = s
 
-    async def save_rating(self, facts, rating, rated_at):
-        self.ratings[facts.customer_id] = (rating.tier, rating.rules_version, rated_at)
+    async def save_ratings(self, ratings):
+        for facts, rating, rated_at in ratings:
+            self.ratings[facts.customer_id] = (rating.tier, rating.rules_version, rated_at)
 
-    async def add_identification(self, identification):
-        self.identifications.append(identification)
+    async def add_identifications(self, identifications):
+        self.identifications.extend(identifications)
 
     async def customers_due(self, rules_version, rated_before, limit):
         due = [
@@ -64,7 +68,7 @@ class FakeUnitOfWork:
     async def __aexit__(self, *exc):
         self._staged = []  # rollback of what was not committed
 
-    def emit(self, event, key):
+    def emit(self, event, key, trace_carrier=None):
         self._staged.append((event, key))
 
     async def first_delivery(self, event_id, topic):

@@ -1,4 +1,5 @@
-"""FastAPI dependencies: who is calling, and may they."""
+"""FastAPI dependencies: who is calling, and may they. Async, so FastAPI does not hop to its
+thread pool for them on every request."""
 
 from collections.abc import Callable
 
@@ -10,7 +11,7 @@ from branchflow_runtime.auth.tokens import InvalidToken, Role, Staff, TokenVerif
 _bearer = HTTPBearer(auto_error=False)
 
 
-def current_staff(
+async def current_staff(
     request: Request,
     credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
 ) -> Staff:
@@ -32,7 +33,7 @@ def current_staff(
 def require_role(*roles: Role) -> Callable[..., Staff]:
     allowed = frozenset(roles)
 
-    def dependency(staff: Staff = Depends(current_staff)) -> Staff:
+    async def dependency(staff: Staff = Depends(current_staff)) -> Staff:
         if staff.role not in allowed:
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,

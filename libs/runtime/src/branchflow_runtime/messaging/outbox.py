@@ -22,7 +22,14 @@ def current_trace_carrier() -> dict[str, str]:
     return carrier
 
 
-def outbox_row(event: EventContract, *, source: str, key: str | None, subject: str | None) -> dict:
+def outbox_row(
+    event: EventContract,
+    *,
+    source: str,
+    key: str | None,
+    subject: str | None,
+    trace_carrier: dict[str, str] | None = None,
+) -> dict:
     return {
         "event_id": str(uuid.uuid4()),
         "topic": str(event.topic),
@@ -32,8 +39,14 @@ def outbox_row(event: EventContract, *, source: str, key: str | None, subject: s
         "ce_subject": subject,
         "ce_time": datetime.now(UTC),
         "payload": event.model_dump(mode="json"),
-        "trace_carrier": current_trace_carrier(),
+        "trace_carrier": current_trace_carrier() if trace_carrier is None else trace_carrier,
     }
+
+
+async def add_rows_to_outbox(session: AsyncSession | AsyncConnection, rows: list[dict]) -> None:
+    """Stage several prepared rows (``outbox_row``) in the caller's transaction, in one round trip."""
+    if rows:
+        await session.execute(_INSERT_OUTBOX, rows)
 
 
 async def add_to_outbox(

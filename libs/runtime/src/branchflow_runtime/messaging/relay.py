@@ -82,21 +82,24 @@ class OutboxRelay:
     async def run(self) -> None:
         backoff = 0.1
         while not self._stopping.is_set():
+            # cleared before looking, so a commit that lands while we publish wakes us again
+            self._wakeup.clear()
             try:
                 published = await self.publish_pending()
                 backoff = 0.1
             except Exception as exc:  # broker or database away: keep the rows, try again later
                 log.warning("outbox relay: publish failed (%s); retrying in %.1fs", exc, backoff)
-                await self._sleep(backoff)
+                # new commits do not cut the backoff short: the broker is what we wait for
+                await self._sleep(backoff, self._stopping)
                 backoff = min(backoff * 2, self._max_backoff)
                 continue
             if published < self._batch_size:
-                await self._sleep(self._idle_poll)
+                await self._sleep(self._idle_poll, self._wakeup)
 
-    async def _sleep(self, seconds: float) -> None:
-        self._wakeup.clear()
+    @staticmethod
+    async def _sleep(seconds: float, until: asyncio.Event) -> None:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wakeup.wait(), timeout=seconds)
+            await asyncio.wait_for(until.wait(), timeout=seconds)
 
     async def publish_pending(self) -> int:
         """Publish one batch of pending rows; returns how many were published."""

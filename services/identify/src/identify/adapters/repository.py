@@ -28,10 +28,12 @@ class StoredCustomer:
 
 
 class IdentifyRepository(Protocol):
-    async def get_customer(self, customer_id: str) -> StoredCustomer | None: ...
-    async def save_customer(self, facts: CustomerFacts, signals: tuple[ObservedSignal, ...]) -> None: ...
-    async def save_rating(self, facts: CustomerFacts, rating: Rating, rated_at: datetime) -> None: ...
-    async def add_identification(self, identification: Identification) -> None: ...
+    """Lists in, so that one transaction can carry many customers (group commit, sweeps)."""
+
+    async def get_customers(self, customer_ids: list[str]) -> dict[str, StoredCustomer]: ...
+    async def save_customers(self, customers: list[StoredCustomer]) -> None: ...
+    async def save_ratings(self, ratings: list[tuple[CustomerFacts, Rating, datetime]]) -> None: ...
+    async def add_identifications(self, identifications: list[Identification]) -> None: ...
     async def customers_due(self, rules_version: str, rated_before: datetime, limit: int) -> list[str]: ...
 
 
@@ -95,10 +97,11 @@ def _upsert(table: sa.Table, key: str) -> sa.TextClause:
     return sa.text(sql).bindparams(*(sa.bindparam(c.name, type_=c.type) for c in table.columns))
 
 
-_CUSTOMER_WITH_TIER = (
+_CUSTOMERS_WITH_TIER = (
     sa.select(customers, ratings.c.tier.label("rated_tier"))
     .select_from(customers.outerjoin(ratings, ratings.c.customer_id == customers.c.customer_id))
-    .where(customers.c.customer_id == sa.bindparam("customer_id"))
+    .where(customers.c.customer_id.in_(sa.bindparam("ids", expanding=True)))
+    .order_by(customers.c.customer_id)  # one lock order for every transaction: no deadlocks
     .with_for_update(of=customers)
 )
 _UPSERT_CUSTOMER = _upsert(customers, "customer_id")
@@ -110,21 +113,31 @@ class SqlIdentifyRepository:
     def __init__(self, connection: AsyncConnection) -> None:
         self.session = connection
 
-    async def get_customer(self, customer_id: str) -> StoredCustomer | None:
-        """The customer, locked for this transaction (concurrent observations queue up)."""
-        row = (await self.session.execute(_CUSTOMER_WITH_TIER, {"customer_id": customer_id})).first()
-        if row is None:
-            return None
-        tier = CustomerTier(row.rated_tier) if row.rated_tier else None
-        return StoredCustomer(facts_from_row(row), signals_from_json(row.signals), tier)
+    async def get_customers(self, customer_ids: list[str]) -> dict[str, StoredCustomer]:
+        """The customers that exist among ``customer_ids``, locked for this transaction
+        (concurrent observations of one customer queue up)."""
+        if not customer_ids:
+            return {}
+        rows = await self.session.execute(_CUSTOMERS_WITH_TIER, {"ids": list(customer_ids)})
+        return {
+            row.customer_id: StoredCustomer(
+                facts_from_row(row),
+                signals_from_json(row.signals),
+                CustomerTier(row.rated_tier) if row.rated_tier else None,
+            )
+            for row in rows
+        }
 
-    async def save_customer(self, facts: CustomerFacts, signals: tuple[ObservedSignal, ...]) -> None:
-        row = facts_to_row(facts) | {"signals": signals_to_json(signals), "updated_at": datetime.now(UTC)}
-        await self.session.execute(_UPSERT_CUSTOMER, row)
+    async def save_customers(self, stored: list[StoredCustomer]) -> None:
+        now = datetime.now(UTC)
+        rows = [
+            facts_to_row(s.facts) | {"signals": signals_to_json(s.signals), "updated_at": now} for s in stored
+        ]
+        if rows:
+            await self.session.execute(_UPSERT_CUSTOMER, rows)
 
-    async def save_rating(self, facts: CustomerFacts, rating: Rating, rated_at: datetime) -> None:
-        await self.session.execute(
-            _UPSERT_RATING,
+    async def save_ratings(self, ratings_: list[tuple[CustomerFacts, Rating, datetime]]) -> None:
+        rows = [
             {
                 "customer_id": facts.customer_id,
                 "branch_id": facts.branch_id,
@@ -134,37 +147,16 @@ class SqlIdentifyRepository:
                 "decided_by": rating.decided_by,
                 "rules_version": rating.rules_version,
                 "rated_at": rated_at,
-            },
-        )
+            }
+            for facts, rating, rated_at in ratings_
+        ]
+        if rows:
+            await self.session.execute(_UPSERT_RATING, rows)
 
-    async def add_identification(self, identification: Identification) -> None:
-        i = identification
-        await self.session.execute(
-            _INSERT_IDENTIFICATION,
-            {
-                "identification_id": i.identification_id,
-                "customer_id": i.customer_id,
-                "branch_id": i.branch_id,
-                "channel": str(i.channel),
-                "tier": str(i.rating.tier),
-                "previous_tier": None if i.previous_tier is None else str(i.previous_tier),
-                "score": i.rating.score,
-                "explanation": i.rating.explanation_dicts(),
-                "signals": [
-                    {
-                        "category": str(s.category),
-                        "kind": s.kind,
-                        "amount": None if s.amount is None else str(s.amount),
-                    }
-                    for s in i.signals
-                ],
-                "guidance": i.guidance.model_dump(mode="json"),
-                "reason": i.reason,
-                "identified_by": i.identified_by,
-                "identified_at": i.identified_at,
-                "trace_id": i.trace_id,
-            },
-        )
+    async def add_identifications(self, identifications_: list[Identification]) -> None:
+        rows = [_identification_row(i) for i in identifications_]
+        if rows:
+            await self.session.execute(_INSERT_IDENTIFICATION, rows)
 
     async def customers_due(self, rules_version: str, rated_before: datetime, limit: int) -> list[str]:
         result = await self.session.execute(
@@ -182,3 +174,29 @@ class SqlIdentifyRepository:
             .with_for_update(of=customers, skip_locked=True)
         )
         return [row.customer_id for row in result]
+
+
+def _identification_row(i: Identification) -> dict:
+    return {
+        "identification_id": i.identification_id,
+        "customer_id": i.customer_id,
+        "branch_id": i.branch_id,
+        "channel": str(i.channel),
+        "tier": str(i.rating.tier),
+        "previous_tier": None if i.previous_tier is None else str(i.previous_tier),
+        "score": i.rating.score,
+        "explanation": i.rating.explanation_dicts(),
+        "signals": [
+            {
+                "category": str(s.category),
+                "kind": s.kind,
+                "amount": None if s.amount is None else str(s.amount),
+            }
+            for s in i.signals
+        ],
+        "guidance": i.guidance.model_dump(mode="json"),
+        "reason": i.reason,
+        "identified_by": i.identified_by,
+        "identified_at": i.identified_at,
+        "trace_id": i.trace_id,
+    }

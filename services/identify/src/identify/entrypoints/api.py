@@ -80,8 +80,7 @@ async def record_observation(
             f"channel {body.channel} is not for role {staff.role}; "
             f"use {', '.join(sorted(OBSERVATION_CHANNELS[staff.role]))}",
         )
-    c = _container(request)
-    identification = await handlers.record_observation(
+    identification = await _container(request).observations.submit(
         handlers.RecordObservation(
             customer_id=body.customer_id,
             branch_id=staff.branch_id,
@@ -89,9 +88,7 @@ async def record_observation(
             signals=tuple(s.to_domain() for s in body.signals),
             observed_by=staff.staff_id,
             purpose=body.purpose,
-        ),
-        c.unit_of_work(),
-        c.rules,
+        )
     )
     return GuidanceOut(
         identification_id=identification.identification_id,
