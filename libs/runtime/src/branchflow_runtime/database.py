@@ -9,6 +9,7 @@ import logging
 from pathlib import Path
 
 import asyncpg
+import orjson
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import make_url
@@ -31,8 +32,17 @@ def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
     # No pre-ping: it costs a round trip on every checkout. Connections are recycled instead,
     # and one that died with its server fails its transaction, which the caller sees as an error.
     return create_async_engine(
-        async_url(url), pool_size=pool_size, max_overflow=pool_size, pool_recycle=300
+        async_url(url),
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_recycle=300,
+        json_serializer=_json_dumps,  # orjson: JSONB columns were a tenth of a busy worker
+        json_deserializer=orjson.loads,
     )
+
+
+def _json_dumps(value) -> str:
+    return orjson.dumps(value).decode()
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker:
