@@ -1,0 +1,67 @@
+"""Subscriber wiring with FastStream's TestKafkaBroker (in memory): the envelope is read, the
+handler runs, poison goes to the dead-letter topic."""
+
+import json
+import uuid
+from datetime import UTC, datetime
+
+from faststream.kafka import TestKafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+
+from branchflow_contracts import Topic, dead_letter_topic
+from identify.bootstrap import build_broker
+from identify.config import DEFAULT_RULES, IdentifySettings
+from identify.domain.rating import RatingRules
+
+from .test_handlers import FakeUnitOfWork
+
+
+class FakeContainer:
+    def __init__(self) -> None:
+        self.rules = RatingRules.from_toml(DEFAULT_RULES)
+        self.uow = FakeUnitOfWork()
+
+    def unit_of_work(self) -> FakeUnitOfWork:
+        return self.uow
+
+
+def posted(amount: str) -> bytes:
+    return json.dumps(
+        {
+            "transaction_id": "T1",
+            "customer_id": "W1",
+            "branch_id": "BR001",
+            "business_type": "cash_deposit",
+            "amount": amount,
+            "posted_at": datetime.now(UTC).isoformat(),
+        }
+    ).encode()
+
+
+def ce_headers() -> dict[str, str]:
+    return {
+        "ce_id": str(uuid.uuid4()),
+        "ce_type": "bank.core.transaction-posted.v1",
+        "ce_source": "/core",
+        "ce_specversion": "1.0",
+        "content-type": "application/json",
+    }
+
+
+async def test_a_posted_transaction_reaches_the_handler_and_poison_is_dead_lettered():
+    container = FakeContainer()
+    broker, _ = build_broker(IdentifySettings(consumer_max_attempts=2), container)
+    parked = []
+
+    @broker.subscriber(dead_letter_topic(Topic.CORE_TRANSACTION_POSTED))
+    async def dead_letters(body: bytes, message: KafkaMessage) -> None:
+        parked.append(message.headers)
+
+    async with TestKafkaBroker(broker) as test_broker:
+        await test_broker.publish(posted("900000"), Topic.CORE_TRANSACTION_POSTED, headers=ce_headers())
+        await test_broker.publish(posted("not money"), Topic.CORE_TRANSACTION_POSTED, headers=ce_headers())
+        await test_broker.publish(posted("900000"), Topic.CORE_TRANSACTION_POSTED)  # no envelope
+
+    assert [i.reason for i in container.uow.repo.identifications] == ["system_mining"]
+    assert [h["x-dlq-error-type"] for h in parked] == ["ValidationError", "InvalidEnvelope"]
+    assert all(h["x-dlq-original-topic"] == Topic.CORE_TRANSACTION_POSTED for h in parked)
