@@ -4,6 +4,7 @@ handler runs, poison goes to the dead-letter topic."""
 import json
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from faststream.kafka import TestKafkaBroker
 from faststream.kafka.annotations import KafkaMessage
@@ -54,7 +55,7 @@ async def test_a_posted_transaction_reaches_the_handler_and_poison_is_dead_lette
     parked = []
 
     @broker.subscriber(dead_letter_topic(Topic.CORE_TRANSACTION_POSTED))
-    async def dead_letters(body: bytes, message: KafkaMessage) -> None:
+    async def dead_letters(body: Any, message: KafkaMessage) -> None:
         parked.append(message.headers)
 
     async with TestKafkaBroker(broker) as test_broker:
