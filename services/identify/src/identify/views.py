@@ -38,14 +38,59 @@ async def identification(session: AsyncSession, identification_id: str):
     ).first()
 
 
+async def identifications_by_ids(session: AsyncSession, identification_ids: list[str]):
+    """The identifications among ``identification_ids`` that exist (any branch, in no order)."""
+    result = await session.execute(
+        sa.select(identifications).where(identifications.c.identification_id.in_(identification_ids))
+    )
+    return result.all()
+
+
+def _ratings_with_customers():
+    return sa.select(ratings, customers.c.wealth_manager_id).join(
+        customers, customers.c.customer_id == ratings.c.customer_id
+    )
+
+
 async def rating_with_customer(session: AsyncSession, customer_id: str):
     return (
-        await session.execute(
-            sa.select(ratings, customers.c.wealth_manager_id)
-            .join(customers, customers.c.customer_id == ratings.c.customer_id)
-            .where(ratings.c.customer_id == customer_id)
-        )
+        await session.execute(_ratings_with_customers().where(ratings.c.customer_id == customer_id))
     ).first()
+
+
+async def ratings_with_customers(session: AsyncSession, customer_ids: list[str]):
+    """The ratings of those of ``customer_ids`` that have one (any branch, in no order)."""
+    result = await session.execute(_ratings_with_customers().where(ratings.c.customer_id.in_(customer_ids)))
+    return result.all()
+
+
+async def identification_counts(session: AsyncSession, day: date, branch_id: str | None = None):
+    """Identifications of a day (branch time) counted in SQL, per branch: one row per
+    ``(branch_id, dimension, key, n)`` where ``dimension`` is ``"total"`` (key null), ``"tier"`` or
+    ``"channel"``. Only tiers and channels that occur have a row; only branches that have an
+    identification that day appear. ``branch_id`` None counts every branch."""
+    start, end = branch_day_bounds(day)
+    i = identifications.c
+    by_tier = sa.func.grouping(i.tier) == 0
+    by_channel = sa.func.grouping(i.channel) == 0
+    query = (
+        sa.select(
+            i.branch_id,
+            sa.case((by_tier, "tier"), (by_channel, "channel"), else_="total").label("dimension"),
+            sa.case((by_tier, i.tier), (by_channel, i.channel)).label("key"),
+            sa.func.count().label("n"),
+        )
+        .where(i.identified_at >= start, i.identified_at < end)
+        .group_by(
+            sa.func.grouping_sets(
+                sa.tuple_(i.branch_id), sa.tuple_(i.branch_id, i.tier), sa.tuple_(i.branch_id, i.channel)
+            )
+        )
+        .order_by(i.branch_id)
+    )
+    if branch_id is not None:
+        query = query.where(i.branch_id == branch_id)
+    return (await session.execute(query)).all()
 
 
 async def customer(session: AsyncSession, customer_id: str):

@@ -20,10 +20,12 @@ from identify import handlers, views
 from identify.domain.facts import CustomerFacts
 from identify.domain.guidance import guide
 from identify.entrypoints.schemas import (
+    MAX_BATCH,
     CustomerId,
     FactsIn,
     FactsUpsertOut,
     GuidanceOut,
+    IdentificationCountsOut,
     IdentificationOut,
     LobbyIdentificationOut,
     ObservationIn,
@@ -57,6 +59,9 @@ OBSERVATION_CHANNELS = {
     Role.MARKETING_MANAGER: {Channel.EXTERNAL},
 }
 GUIDANCE_ONLY_ROLES = frozenset({Role.LOBBY_MANAGER, Role.TELLER})
+# Who may see a branch's counts of identifications by tier and channel; and across all branches.
+COUNT_READERS = (Role.BRANCH_HEAD, Role.DEPUTY_BRANCH_HEAD, Role.HEAD_OFFICE, Role.OPS)
+ALL_BRANCH_COUNT_READERS = (Role.HEAD_OFFICE, Role.OPS)
 
 
 def _container(request: Request):
@@ -168,12 +173,38 @@ async def get_rating(
     return await _rating(request, customer_id, staff)
 
 
+@router.get(
+    "/ratings",
+    response_model=list[RatingOut],
+    summary="Batch read: the ratings of several customers (for the gateway's DataLoaders)",
+    description=(
+        f"1 to {MAX_BATCH} customer ids. Customers without a rating are absent from the answer; so "
+        "are customers of other branches when the caller is bound to a branch (no 403: a batch "
+        "mixes ids). Answered in the order asked, each customer once."
+    ),
+)
+async def get_ratings(
+    request: Request,
+    customer_ids: list[CustomerId] = Query(
+        min_length=1, max_length=MAX_BATCH, description="repeat the parameter: ?customer_ids=A&customer_ids=B"
+    ),
+    staff: Staff = Depends(require_role(*RATING_READERS)),
+) -> list[RatingOut]:
+    async with _container(request).sessions() as session:
+        rows = await views.ratings_with_customers(session, customer_ids)
+    return [_rating_out(row) for row in _visible_in_order(rows, "customer_id", customer_ids, staff)]
+
+
 async def _rating(request: Request, customer_id: str, staff: Staff) -> RatingOut:
     async with _container(request).sessions() as session:
         row = await views.rating_with_customer(session, customer_id)
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"customer {customer_id} has no rating")
     check_branch(staff, row.branch_id)
+    return _rating_out(row)
+
+
+def _rating_out(row) -> RatingOut:
     return RatingOut(
         customer_id=row.customer_id,
         branch_id=row.branch_id,
@@ -226,6 +257,97 @@ async def get_identification(
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no identification {identification_id}")
     check_branch(staff, row.branch_id)
     return _full_row(row)
+
+
+@router.get(
+    "/identifications",
+    response_model=list[IdentificationOut],
+    summary="Batch read: several identifications by id (for the gateway's DataLoaders)",
+    description=(
+        f"1 to {MAX_BATCH} identification ids (UUIDs). Ids that do not exist are absent from the "
+        "answer; so are identifications of other branches when the caller is bound to a branch "
+        "(no 403: a batch mixes ids). Answered in the order asked, each id once."
+    ),
+)
+async def get_identifications(
+    request: Request,
+    ids: list[uuid.UUID] = Query(
+        min_length=1, max_length=MAX_BATCH, description="repeat the parameter: ?ids=<uuid>&ids=<uuid>"
+    ),
+    staff: Staff = Depends(require_role(*RATING_READERS)),
+) -> list[IdentificationOut]:
+    asked = [str(i) for i in ids]
+    async with _container(request).sessions() as session:
+        rows = await views.identifications_by_ids(session, asked)
+    return [_full_row(row) for row in _visible_in_order(rows, "identification_id", asked, staff)]
+
+
+def _visible_in_order(rows, key: str, asked: list[str], staff: Staff) -> list:
+    """``rows`` in the order of ``asked`` (each once), without those of branches ``staff`` may not
+    see: a batch drops what single reads would refuse with 403."""
+    by_key = {str(getattr(row, key)): row for row in rows if staff.can_see_branch(row.branch_id)}
+    return [by_key[k] for k in dict.fromkeys(asked) if k in by_key]
+
+
+@router.get(
+    "/branches/{branch_id}/identification-counts",
+    response_model=IdentificationCountsOut,
+    summary="How many identifications a branch made on a day (branch time), by tier and channel",
+)
+async def get_branch_identification_counts(
+    branch_id: str,
+    request: Request,
+    day: date | None = Query(default=None, description="YYYY-MM-DD in Asia/Shanghai; default today"),
+    staff: Staff = Depends(require_role(*COUNT_READERS)),
+) -> IdentificationCountsOut:
+    check_branch(staff, branch_id)
+    day = day or datetime.now(BRANCH_ZONE).date()
+    async with _container(request).sessions() as session:
+        rows = await views.identification_counts(session, day, branch_id)
+    return _counts(rows, day).get(branch_id) or _counts_out(branch_id, day)
+
+
+@router.get(
+    "/identification-counts",
+    response_model=list[IdentificationCountsOut],
+    summary="Every branch's counts of identifications of a day (branch time), ordered by branch",
+    description="Only branches with at least one identification that day are listed.",
+)
+async def get_identification_counts(
+    request: Request,
+    day: date | None = Query(default=None, description="YYYY-MM-DD in Asia/Shanghai; default today"),
+    staff: Staff = Depends(require_role(*ALL_BRANCH_COUNT_READERS)),
+) -> list[IdentificationCountsOut]:
+    day = day or datetime.now(BRANCH_ZONE).date()
+    async with _container(request).sessions() as session:
+        rows = await views.identification_counts(session, day)
+    return list(_counts(rows, day).values())
+
+
+def _counts_out(branch_id: str, day: date) -> IdentificationCountsOut:
+    return IdentificationCountsOut(
+        branch_id=branch_id,
+        day=day,
+        total=0,
+        by_tier=dict.fromkeys(CustomerTier, 0),
+        by_channel=dict.fromkeys(Channel, 0),
+    )
+
+
+def _counts(rows, day: date) -> dict[str, IdentificationCountsOut]:
+    """The rows of ``views.identification_counts`` (ordered by branch) as one answer per branch."""
+    out: dict[str, IdentificationCountsOut] = {}
+    for row in rows:
+        counts = out.get(row.branch_id)
+        if counts is None:
+            counts = out[row.branch_id] = _counts_out(row.branch_id, day)
+        if row.dimension == "total":
+            counts.total = row.n
+        elif row.dimension == "tier":
+            counts.by_tier[CustomerTier(row.key)] = row.n
+        else:
+            counts.by_channel[Channel(row.key)] = row.n
+    return out
 
 
 def _lobby_row(row) -> LobbyIdentificationOut:

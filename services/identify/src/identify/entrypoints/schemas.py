@@ -1,7 +1,7 @@
 """The REST API's request and response bodies. Validation errors name the field and the reason
 (FastAPI's 422 ``detail`` carries each error's ``loc`` and ``msg``)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
@@ -126,3 +126,17 @@ class LobbyIdentificationOut(BaseModel):
     call_wealth_manager: bool
     identified_at: datetime
     identified_at_local: str
+
+
+MAX_BATCH = 200  # ids per batch read (a GraphQL DataLoader's batch)
+
+
+class IdentificationCountsOut(BaseModel):
+    """A branch's identifications of one day (branch time), counted. Every tier and every channel
+    is a key, 0 when none."""
+
+    branch_id: str
+    day: date = Field(description="the day in the branch's zone, Asia/Shanghai")
+    total: int
+    by_tier: dict[CustomerTier, int]
+    by_channel: dict[Channel, int]

@@ -1,0 +1,1 @@
+"""Branchflow GraphQL gateway."""

@@ -1,0 +1,18 @@
+from pydantic_settings import SettingsConfigDict
+
+from branchflow_runtime.settings import ServiceSettings
+
+
+class GatewaySettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="GATEWAY_", extra="ignore")
+
+    service_name: str = "gateway"
+    http_port: int = 8000
+    identify_url: str = "http://127.0.0.1:8001"
+    upstream_timeout_seconds: float = 5.0
+    # query limits (safe by default)
+    max_depth: int = 8
+    max_tokens: int = 1000
+    max_aliases: int = 15
+    # live push: consume customer.identified for the lobby's subscription
+    live_updates: bool = True

@@ -1,0 +1,22 @@
+from dataclasses import dataclass
+
+from strawberry.types import Info as StrawberryInfo
+
+from branchflow_gateway.identify_client import IdentifyClient
+from branchflow_gateway.live import LiveIdentifications
+from branchflow_gateway.loaders import Loaders
+from branchflow_runtime.auth import Staff
+
+
+@dataclass
+class GatewayContext:
+    """Made per request (per connection for subscriptions): the verified caller, the service
+    clients, and this request's DataLoaders."""
+
+    staff: Staff
+    identify: IdentifyClient
+    loaders: Loaders
+    live: LiveIdentifications | None
+
+
+Info = StrawberryInfo[GatewayContext, None]

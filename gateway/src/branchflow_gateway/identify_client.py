@@ -1,0 +1,73 @@
+"""The identify service over HTTP (httpx): the caller's token is forwarded, the trace context
+travels with the request (httpx instrumentation), and HTTP answers become gateway errors."""
+
+from datetime import date
+from typing import Any
+
+import httpx
+
+from branchflow_gateway.errors import BadUserInput, Forbidden, NotFound, Unauthenticated, UpstreamUnavailable
+
+
+class IdentifyClient:
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self._http = http
+
+    async def _call(self, method: str, path: str, token: str, **kwargs) -> Any:
+        try:
+            response = await self._http.request(
+                method, path, headers={"Authorization": f"Bearer {token}"}, **kwargs
+            )
+        except httpx.HTTPError as exc:
+            raise UpstreamUnavailable(f"the identify service is unavailable ({type(exc).__name__})") from exc
+        if response.status_code < 400:
+            return response.json()
+        detail = _detail(response)
+        match response.status_code:
+            case 401:
+                raise Unauthenticated(detail)
+            case 403:
+                raise Forbidden(detail)
+            case 404:
+                raise NotFound(detail)
+            case 400 | 409 | 422:
+                raise BadUserInput(detail)
+            case _:
+                raise UpstreamUnavailable(f"the identify service answered {response.status_code}")
+
+    async def record_observation(self, token: str, body: dict) -> dict:
+        return await self._call("POST", "/observations", token, json=body)
+
+    async def lobby_list(self, token: str, branch_id: str, day: date | None) -> list[dict]:
+        params = {"day": day.isoformat()} if day else {}
+        return await self._call("GET", f"/branches/{branch_id}/identifications", token, params=params)
+
+    async def rating(self, token: str, customer_id: str) -> dict:
+        return await self._call("GET", f"/customers/{customer_id}/rating", token)
+
+    async def ratings(self, token: str, customer_ids: list[str]) -> list[dict]:
+        return await self._call("GET", "/ratings", token, params={"customer_ids": customer_ids})
+
+    async def identification(self, token: str, identification_id: str) -> dict:
+        return await self._call("GET", f"/identifications/{identification_id}", token)
+
+    async def identifications(self, token: str, ids: list[str]) -> list[dict]:
+        return await self._call("GET", "/identifications", token, params={"ids": ids})
+
+    async def counts(self, token: str, branch_id: str, day: date | None) -> dict:
+        params = {"day": day.isoformat()} if day else {}
+        return await self._call("GET", f"/branches/{branch_id}/identification-counts", token, params=params)
+
+    async def counts_all_branches(self, token: str, day: date | None) -> list[dict]:
+        params = {"day": day.isoformat()} if day else {}
+        return await self._call("GET", "/identification-counts", token, params=params)
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        return response.text[:200]
+    if isinstance(detail, list):  # FastAPI validation errors: name the fields
+        return "; ".join(f"{'.'.join(map(str, d.get('loc', [])[1:]))}: {d.get('msg')}" for d in detail)
+    return str(detail)

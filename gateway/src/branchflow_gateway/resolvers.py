@@ -1,0 +1,95 @@
+"""Field resolvers, written once; the role schemas pick the ones each role may have. Fields that
+call a service are nullable, so one service being down gives partial data and an error."""
+
+import uuid
+from collections.abc import AsyncGenerator
+from datetime import date
+
+import strawberry
+
+from branchflow_gateway.context import Info
+from branchflow_gateway.errors import BadUserInput, Forbidden
+from branchflow_gateway.types import (
+    Guidance,
+    IdentificationCounts,
+    IdentificationTrace,
+    LobbyIdentification,
+    Me,
+    ObservationInput,
+    ObservationResult,
+    Rating,
+)
+from branchflow_runtime.auth import Role
+
+
+def me(info: Info) -> Me:
+    """Who you are, as your token says."""
+    staff = info.context.staff
+    return Me(staff_id=staff.staff_id, role=staff.role.value, branch_id=staff.branch_id)
+
+
+async def lobby_list(info: Info, day: date | None = None) -> list[LobbyIdentification] | None:
+    """Today's (or ``day``'s) identifications in the own branch, newest first, as guidance."""
+    ctx = info.context
+    rows = await ctx.identify.lobby_list(ctx.staff.token, ctx.staff.branch_id, day)
+    return [LobbyIdentification.from_json(r) for r in rows]
+
+
+async def record_observation(info: Info, observation: ObservationInput) -> ObservationResult:
+    """Record what was observed of a customer; the answer is where to send them."""
+    ctx = info.context
+    data = await ctx.identify.record_observation(ctx.staff.token, observation.to_json())
+    return ObservationResult(
+        identification_id=strawberry.ID(data["identification_id"]),
+        customer_id=data["customer_id"],
+        guidance=Guidance.from_json(data["guidance"]),
+        identified_at=data["identified_at"],
+    )
+
+
+async def customer_rating(info: Info, customer_id: str) -> Rating | None:
+    """A customer of the own branch: tier, score and what counted."""
+    return Rating.from_json(await info.context.loaders.ratings.load(customer_id))
+
+
+async def identification_counts(
+    info: Info, day: date | None = None, branch_id: str | None = None
+) -> IdentificationCounts | None:
+    """The day's identifications by tier and channel; the own branch unless you are head office."""
+    staff = info.context.staff
+    branch = branch_id or staff.branch_id
+    if branch != staff.branch_id and staff.role is not Role.HEAD_OFFICE:
+        raise Forbidden(f"branch {branch} is outside your branch {staff.branch_id}")
+    return IdentificationCounts.from_json(await info.context.identify.counts(staff.token, branch, day))
+
+
+async def branch_identification_counts(
+    info: Info, day: date | None = None
+) -> list[IdentificationCounts] | None:
+    """The same, for every branch."""
+    rows = await info.context.identify.counts_all_branches(info.context.staff.token, day)
+    return [IdentificationCounts.from_json(r) for r in rows]
+
+
+async def identification_trace(info: Info, identification_id: strawberry.ID) -> IdentificationTrace | None:
+    """The trace id of the request that made an identification (open it in Jaeger)."""
+    try:
+        uuid.UUID(str(identification_id))
+    except ValueError:
+        raise BadUserInput(f"identificationId {identification_id!r} is not a UUID") from None
+    data = await info.context.loaders.identifications.load(str(identification_id))
+    return IdentificationTrace(
+        identification_id=strawberry.ID(data["identification_id"]),
+        branch_id=data["branch_id"],
+        trace_id=data["trace_id"],
+        identified_at=data["identified_at"],
+    )
+
+
+async def lobby_identifications(info: Info) -> AsyncGenerator[LobbyIdentification, None]:
+    """Each new identification in the own branch, as guidance, as it happens."""
+    ctx = info.context
+    if ctx.live is None:
+        raise Forbidden("live updates are off on this gateway")
+    async for row in ctx.live.follow(ctx.staff.branch_id):
+        yield LobbyIdentification.from_json(row)

@@ -1,0 +1,174 @@
+"""GraphQL types, each defined once and shared by the role schemas that may show it. Types a
+lobby or counter schema holds carry no tier, score or amount."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import strawberry
+
+from branchflow_contracts import Channel, CustomerTier, GuidanceAction, SignalCategory
+
+GuidanceActionType = strawberry.enum(GuidanceAction, name="GuidanceAction")
+ChannelType = strawberry.enum(Channel, name="Channel")
+SignalCategoryType = strawberry.enum(SignalCategory, name="SignalCategory")
+CustomerTierType = strawberry.enum(CustomerTier, name="CustomerTier")
+
+
+@strawberry.type(description="Where to send the customer and what to say: never a tier or an amount.")
+class Guidance:
+    action: GuidanceActionType
+    call_wealth_manager: bool
+    alternatives: list[GuidanceActionType]
+    script: str
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Guidance":
+        return cls(
+            action=GuidanceAction(data["action"]),
+            call_wealth_manager=data["call_wealth_manager"],
+            alternatives=[GuidanceAction(a) for a in data.get("alternatives", [])],
+            script=data["script"],
+        )
+
+
+@strawberry.type(description="A lobby list row: who, when, where to send them.")
+class LobbyIdentification:
+    identification_id: strawberry.ID
+    customer_id: str
+    channel: ChannelType
+    guidance: Guidance
+    call_wealth_manager: bool
+    identified_at: datetime
+    identified_at_local: str = strawberry.field(description="in the branch's zone (Asia/Shanghai)")
+
+    @classmethod
+    def from_json(cls, data: dict) -> "LobbyIdentification":
+        guidance = Guidance.from_json(data["guidance"])
+        return cls(
+            identification_id=strawberry.ID(data["identification_id"]),
+            customer_id=data["customer_id"],
+            channel=Channel(data["channel"]),
+            guidance=guidance,
+            call_wealth_manager=guidance.call_wealth_manager,
+            identified_at=datetime.fromisoformat(data["identified_at"]),
+            identified_at_local=data["identified_at_local"],
+        )
+
+
+@strawberry.type
+class ObservationResult:
+    identification_id: strawberry.ID
+    customer_id: str
+    guidance: Guidance
+    identified_at: datetime
+
+
+@strawberry.input(description="What was observed; amounts only for large business (CNY).")
+class SignalInput:
+    category: SignalCategoryType
+    kind: str
+    amount: Decimal | None = None
+
+
+@strawberry.input
+class ObservationInput:
+    customer_id: str
+    purpose: str = "other"
+    channel: ChannelType = Channel.BRANCH
+    signals: list[SignalInput] = strawberry.field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "customer_id": self.customer_id,
+            "purpose": self.purpose,
+            "channel": Channel(self.channel).value,
+            "signals": [
+                {
+                    "category": SignalCategory(s.category).value,
+                    "kind": s.kind,
+                    **({"amount": str(s.amount)} if s.amount is not None else {}),
+                }
+                for s in self.signals
+            ],
+        }
+
+
+@strawberry.type
+class ScoreItem:
+    factor: str
+    detail: str
+    points: Decimal
+
+
+@strawberry.type(description="A customer's comprehensive rating and what counted.")
+class Rating:
+    customer_id: str
+    branch_id: str
+    tier: CustomerTierType
+    score: Decimal
+    explanation: list[ScoreItem]
+    decided_by: str
+    rules_version: str
+    rated_at: datetime
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Rating":
+        return cls(
+            customer_id=data["customer_id"],
+            branch_id=data["branch_id"],
+            tier=CustomerTier(data["tier"]),
+            score=Decimal(str(data["score"])),
+            explanation=[
+                ScoreItem(factor=i["factor"], detail=i["detail"], points=Decimal(str(i["points"])))
+                for i in data["explanation"]
+            ],
+            decided_by=data["decided_by"],
+            rules_version=data["rules_version"],
+            rated_at=datetime.fromisoformat(data["rated_at"]),
+        )
+
+
+@strawberry.type
+class TierCount:
+    tier: CustomerTierType
+    count: int
+
+
+@strawberry.type
+class ChannelCount:
+    channel: ChannelType
+    count: int
+
+
+@strawberry.type(description="A branch's identifications of a day (branch time), by tier and channel.")
+class IdentificationCounts:
+    branch_id: str
+    day: date
+    total: int
+    by_tier: list[TierCount]
+    by_channel: list[ChannelCount]
+
+    @classmethod
+    def from_json(cls, data: dict) -> "IdentificationCounts":
+        return cls(
+            branch_id=data["branch_id"],
+            day=date.fromisoformat(str(data["day"])),
+            total=data["total"],
+            by_tier=[TierCount(tier=CustomerTier(t), count=n) for t, n in data["by_tier"].items()],
+            by_channel=[ChannelCount(channel=Channel(c), count=n) for c, n in data["by_channel"].items()],
+        )
+
+
+@strawberry.type(description="From an identification to the trace of the request that made it.")
+class IdentificationTrace:
+    identification_id: strawberry.ID
+    branch_id: str
+    trace_id: str | None
+    identified_at: datetime
+
+
+@strawberry.type(description="Who is calling, as the verified token says.")
+class Me:
+    staff_id: str
+    role: str
+    branch_id: str

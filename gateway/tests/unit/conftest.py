@@ -1,0 +1,104 @@
+"""The gateway in-process with a fake identify service (httpx MockTransport): no network."""
+
+import json
+
+import httpx
+import pytest
+
+from branchflow_gateway.app import create_app
+from branchflow_gateway.config import GatewaySettings
+from branchflow_runtime.auth import Role, mint_token
+from branchflow_runtime.settings import DEV_JWT_SECRET
+
+GUIDANCE = {
+    "action": "meet_wealth_manager",
+    "call_wealth_manager": True,
+    "alternatives": ["priority_counter"],
+    "script": "Invite the customer to meet a wealth manager now.",
+}
+RATING = {
+    "customer_id": "C1",
+    "branch_id": "BR001",
+    "tier": "premium",
+    "score": "42.00",
+    "explanation": [{"factor": "holdings", "detail": "assets ≥ 500,000 CNY", "points": "35"}],
+    "decided_by": "premium: assets ≥ 500,000",
+    "rules_version": "2026.1",
+    "rated_at": "2026-11-22T01:00:00Z",
+    "guidance": GUIDANCE,
+}
+
+
+class FakeIdentify:
+    """Answers like the identify service; records what it was asked."""
+
+    def __init__(self) -> None:
+        self.calls: list[httpx.Request] = []
+        self.down = False
+
+    def handler(self, request: httpx.Request) -> httpx.Response:
+        self.calls.append(request)
+        if self.down:
+            raise httpx.ConnectError("connection refused", request=request)
+        path = request.url.path
+        if path == "/observations":
+            body = json.loads(request.content)
+            return httpx.Response(
+                201,
+                json={
+                    "identification_id": "0b0e7f0e-0000-4000-8000-000000000001",
+                    "customer_id": body["customer_id"],
+                    "guidance": GUIDANCE,
+                    "identified_at": "2026-11-22T01:00:00Z",
+                },
+            )
+        if path.endswith("/identifications") and path.startswith("/branches/"):
+            return httpx.Response(
+                200,
+                json=[
+                    {
+                        "identification_id": "0b0e7f0e-0000-4000-8000-000000000001",
+                        "customer_id": "C1",
+                        "channel": "branch",
+                        "guidance": GUIDANCE,
+                        "call_wealth_manager": True,
+                        "identified_at": "2026-11-22T01:00:00Z",
+                        "identified_at_local": "2026-11-22T09:00:00+08:00",
+                    }
+                ],
+            )
+        if path == "/ratings":
+            ids = request.url.params.get_list("customer_ids")
+            return httpx.Response(200, json=[{**RATING, "customer_id": i} for i in ids if i.startswith("C")])
+        if path.startswith("/customers/X"):
+            return httpx.Response(403, json={"detail": "branch BR002 is outside your branch BR001"})
+        if path.startswith("/customers/"):
+            return httpx.Response(404, json={"detail": "no rating"})
+        return httpx.Response(404, json={"detail": f"no route {path}"})
+
+
+def token(role: Role, branch: str = "BR001", **kw) -> str:
+    return mint_token(f"{role.value}-1", role, branch, secret=DEV_JWT_SECRET, **kw)
+
+
+@pytest.fixture
+def fake_identify() -> FakeIdentify:
+    return FakeIdentify()
+
+
+@pytest.fixture
+async def gateway(fake_identify):
+    settings = GatewaySettings(live_updates=False, max_depth=2, max_aliases=3, max_tokens=120)
+    app = create_app(settings, identify_transport=httpx.MockTransport(fake_identify.handler))
+    from asgi_lifespan import LifespanManager
+
+    async with (
+        LifespanManager(app) as manager,
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://gw") as client,
+    ):
+        yield client
+
+
+async def graphql(client, query: str, role: Role | None = Role.LOBBY_MANAGER, variables=None, **token_kw):
+    headers = {"Authorization": f"Bearer {token(role, **token_kw)}"} if role else {}
+    return await client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
