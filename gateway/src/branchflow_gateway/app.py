@@ -40,8 +40,10 @@ class RoleGraphQL(GraphQL):
             with_code(error)
         return await super().process_result(request, result)
 
-    async def get_context(self, request: Request | WebSocket, response=None) -> GatewayContext:
-        staff: Staff = request.scope[STAFF_KEY]
+    async def get_context(self, request: Request | WebSocket, response=None) -> GatewayContext | None:
+        staff: Staff | None = request.scope.get(STAFF_KEY)
+        if staff is None:  # the GraphiQL page itself (dev mode): nothing is executed
+            return None
         identify = self.gateway.identify
         return GatewayContext(
             staff=staff,

@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 import httpx
+from opentelemetry import propagate
 
 from branchflow_gateway.errors import BadUserInput, Forbidden, NotFound, Unauthenticated, UpstreamUnavailable
 
@@ -14,10 +15,10 @@ class IdentifyClient:
         self._http = http
 
     async def _call(self, method: str, path: str, token: str, **kwargs) -> Any:
+        headers = {"Authorization": f"Bearer {token}"}
+        propagate.inject(headers)  # the trace goes on into the service, whatever the transport
         try:
-            response = await self._http.request(
-                method, path, headers={"Authorization": f"Bearer {token}"}, **kwargs
-            )
+            response = await self._http.request(method, path, headers=headers, **kwargs)
         except httpx.HTTPError as exc:
             raise UpstreamUnavailable(f"the identify service is unavailable ({type(exc).__name__})") from exc
         if response.status_code < 400:

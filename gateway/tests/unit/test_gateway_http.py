@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import httpx
 import jwt
 import pytest
 
@@ -141,3 +142,20 @@ async def test_a_missing_customer_is_not_found(gateway, fake_identify):
         await graphql(gateway, '{ customerRating(customerId: "Z1") { tier } }', role=Role.WEALTH_MANAGER)
     ).json()
     assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_graphiql_only_in_dev_mode(fake_identify):
+    from asgi_lifespan import LifespanManager
+
+    from branchflow_gateway.app import create_app
+    from branchflow_gateway.config import GatewaySettings
+
+    for dev_mode, expected in ((True, 200), (False, 401)):
+        app = create_app(GatewaySettings(live_updates=False, dev_mode=dev_mode))
+        async with (
+            LifespanManager(app) as manager,
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://gw") as client,
+        ):
+            response = await client.get("/graphql", headers={"accept": "text/html"})
+        assert response.status_code == expected
+        assert ("graphiql" in response.text.lower()) is dev_mode

@@ -26,6 +26,7 @@ log = logging.getLogger("branchflow-dev")
 # service → (port, command)
 SERVICES = {
     "identify": (8001, [sys.executable, "-m", "identify"]),
+    "gateway": (8000, [sys.executable, "-m", "branchflow_gateway"]),
 }
 
 
@@ -34,6 +35,8 @@ def service_env(name: str, port: int, database_url: str, bootstrap: str, secret:
     return {
         **os.environ,
         f"{prefix}_DATABASE_URL": database_url,
+        # the gateway finds the services where the launcher runs them
+        **{f"GATEWAY_{s.upper()}_URL": f"http://127.0.0.1:{p}" for s, (p, _) in SERVICES.items()},
         f"{prefix}_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
         f"{prefix}_HTTP_PORT": str(port),
         f"{prefix}_JWT_SECRET": secret,
@@ -76,6 +79,8 @@ def seed_and_announce(secret: str, broker: EmbeddedKafkaBroker) -> None:
     lines = [
         "",
         "Branchflow is running (embedded default). Ctrl-C stops everything.",
+        f"  GraphiQL       http://127.0.0.1:{SERVICES['gateway'][0]}/graphql  (dev mode: "
+        "introspection on; put a token below in Headers as {\"Authorization\": \"Bearer …\"})",
         f"  identify API   {identify_url}/docs",
         f"  Kafka          {broker.bootstrap_servers} (Tansu, memory storage)",
         f"  demo data      {'already loaded' if result.get('skipped') else result}",

@@ -1,0 +1,161 @@
+"""End to end over real HTTP and a real broker: a lobby manager's GraphQL mutation goes through
+the gateway to the identify service, its customer.identified event reaches a plain Kafka
+consumer with the trace id of the GraphQL request, and the lobby's subscription delivers it."""
+
+import asyncio
+import json
+
+import httpx
+import pytest
+import uvicorn
+from opentelemetry import context as otel_context
+from opentelemetry import propagate
+from websockets.asyncio.client import connect
+
+from branchflow_contracts import Topic
+from branchflow_gateway.app import create_app as create_gateway
+from branchflow_gateway.config import GatewaySettings
+from branchflow_runtime.auth import Role, mint_token
+from branchflow_runtime.embedded import free_port
+from branchflow_runtime.settings import DEV_JWT_SECRET
+from branchflow_runtime.testing import read_events
+from identify.bootstrap import create_app as create_identify
+from identify.config import IdentifySettings
+
+pytestmark = pytest.mark.connected
+
+LOBBY = mint_token("lm-e2e", Role.LOBBY_MANAGER, "BR001", secret=DEV_JWT_SECRET)
+OTHER_BRANCH_LOBBY = mint_token("lm-e2e-2", Role.LOBBY_MANAGER, "BR002", secret=DEV_JWT_SECRET)
+SUBSCRIPTION = "subscription { lobbyIdentifications { identificationId customerId guidance { action } } }"
+MUTATION = """mutation($o: ObservationInput!) {
+  recordObservation(observation: $o) { identificationId guidance { action callWealthManager } } }"""
+
+
+async def serve(app, port: int) -> tuple[uvicorn.Server, asyncio.Task]:
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.05)
+    return server, task
+
+
+@pytest.fixture(scope="module")
+async def platform(kafka_broker, database_factory):
+    identify_port, gateway_port = free_port(), free_port()
+    identify = create_identify(
+        IdentifySettings(
+            database_url=await database_factory("e2e_identify"),
+            kafka_bootstrap_servers=kafka_broker.bootstrap_servers,
+            http_port=identify_port,
+            start_consumers=False,
+            start_sweeper=False,
+            relay_idle_poll_seconds=0.2,
+        )
+    )
+    gateway = create_gateway(
+        GatewaySettings(
+            identify_url=f"http://127.0.0.1:{identify_port}",
+            kafka_bootstrap_servers=kafka_broker.bootstrap_servers,
+            http_port=gateway_port,
+        )
+    )
+    servers = [await serve(identify, identify_port), await serve(gateway, gateway_port)]
+    base = f"http://127.0.0.1:{gateway_port}"
+    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+        # the topic exists once something was identified; then the gateway's live feed is ready
+        warm = await client.post(
+            "/graphql",
+            json={"query": MUTATION, "variables": {"o": {"customerId": "E2EWARM"}}},
+            headers={"Authorization": f"Bearer {LOBBY}"},
+        )
+        assert warm.status_code == 200, warm.text
+        await asyncio.wait_for(gateway.state.gateway.live.ready.wait(), 30)
+        yield client, f"ws://127.0.0.1:{gateway_port}/graphql"
+    for server, task in reversed(servers):
+        server.should_exit = True
+        await task
+
+
+async def _record(client: httpx.AsyncClient) -> httpx.Response:
+    return await client.post(
+        "/graphql",
+        json={
+            "query": MUTATION,
+            "variables": {
+                "o": {
+                    "customerId": "E2E001",
+                    "purpose": "large_cash",
+                    "signals": [
+                        {"category": "APPEARANCE", "kind": "luxury_car"},
+                        {"category": "APPEARANCE", "kind": "other_bank_vip_card"},
+                        {"category": "INFORMATION", "kind": "high_end_residence"},
+                        {"category": "LARGE_BUSINESS", "kind": "cash_deposit", "amount": "800000.00"},
+                    ],
+                }
+            },
+        },
+        headers={"Authorization": f"Bearer {LOBBY}"},
+    )
+
+
+async def subscribe(url: str, token: str):
+    ws = await connect(f"{url}?token={token}", subprotocols=["graphql-transport-ws"])
+    await ws.send(json.dumps({"type": "connection_init"}))
+    assert json.loads(await ws.recv())["type"] == "connection_ack"
+    await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIPTION}}))
+    await asyncio.sleep(0.2)  # let the subscription register before the event
+    return ws
+
+
+async def test_mutation_to_kafka_with_one_trace_and_the_lobby_is_pushed(platform, kafka_broker):
+    client, ws_url = platform
+    lobby_ws = await subscribe(ws_url, LOBBY)
+    other_branch_ws = await subscribe(ws_url, OTHER_BRANCH_LOBBY)
+    trace_id = "0af7651916cd43dd8448eb211c80319c"
+    # the front end's trace: httpx is instrumented in this process, so the request is sent
+    # inside that trace (a bare traceparent header would be replaced by the client's span)
+    token = otel_context.attach(propagate.extract({"traceparent": f"00-{trace_id}-b7ad6b7169203331-01"}))
+    try:
+        response = await _record(client)
+    finally:
+        otel_context.detach(token)
+    body = response.json()
+    assert "errors" not in body, body
+    result = body["data"]["recordObservation"]
+    assert result["guidance"] == {"action": "MEET_WEALTH_MANAGER", "callWealthManager": True}
+
+    # the event, read by a plain Kafka consumer: same identification, same trace
+    [record] = await read_events(
+        kafka_broker.bootstrap_servers,
+        Topic.CUSTOMER_IDENTIFIED,
+        1,
+        match=lambda r: json.loads(r.value)["identification_id"] == result["identificationId"],
+    )
+    assert dict(record.headers)["traceparent"].decode().split("-")[1] == trace_id
+
+    # the lobby of BR001 is pushed the guidance; BR002's lobby is not
+    pushed = json.loads(await asyncio.wait_for(lobby_ws.recv(), 15))
+    assert pushed["type"] == "next"
+    row = pushed["payload"]["data"]["lobbyIdentifications"]
+    assert row == {
+        "identificationId": result["identificationId"],
+        "customerId": "E2E001",
+        "guidance": {"action": "MEET_WEALTH_MANAGER"},
+    }
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(other_branch_ws.recv(), 1.0)
+    await lobby_ws.close()
+    await other_branch_ws.close()
+
+
+async def test_a_websocket_without_a_valid_token_is_closed(platform):
+    _, ws_url = platform
+    from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+    with pytest.raises((ConnectionClosed, InvalidStatus)):
+        ws = await connect(f"{ws_url}?token=forged", subprotocols=["graphql-transport-ws"])
+        await ws.recv()
