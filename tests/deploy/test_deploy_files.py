@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -40,6 +41,36 @@ PROBE_PATHS = {"readinessProbe": "/health/ready", "livenessProbe": "/health/live
 # Manifests that are deliberately not part of the kustomization (see the
 # comment in identify/secret.example.yaml).
 NOT_IN_KUSTOMIZATION = {"secret.example.yaml"}
+
+
+@dataclass(frozen=True)
+class Service:
+    """A service with its own image: the per-service checks below run for each of these."""
+
+    name: str  # compose service, Deployment, k8s Service, console script and package name
+    dockerfile: str  # relative to the repository root
+    port: int
+    database: bool  # owns a PostgreSQL database (<PREFIX>_DATABASE_URL)
+    kafka_producer: bool  # publishes events, with the idempotent producer on
+
+    @property
+    def prefix(self) -> str:
+        """Its settings' environment variable prefix (IDENTIFY_, GATEWAY_…), without the _."""
+        return self.name.upper()
+
+    def __str__(self) -> str:  # the parametrised tests' ids
+        return self.name
+
+
+# Every image this repository builds; a new service is added here (and the
+# compose test below fails until it is).
+SERVICES = (
+    Service("identify", "services/identify/Dockerfile", 8001, database=True, kafka_producer=True),
+    # calls identify over HTTP and only reads Kafka (the lobby's live subscription)
+    Service("gateway", "gateway/Dockerfile", 8000, database=False, kafka_producer=False),
+)
+BY_NAME = {service.name: service for service in SERVICES}
+per_service = pytest.mark.parametrize("service", SERVICES, ids=str)
 
 
 # --- helpers -------------------------------------------------------------------
@@ -93,6 +124,18 @@ def _deployments() -> list[dict[str, Any]]:
     return deployments
 
 
+def _k8s_object(kind: str, name: str) -> dict[str, Any]:
+    found = [d for d in _k8s_documents() if d.get("kind") == kind and d["metadata"]["name"] == name]
+    assert found, f"no {kind} {name!r} under {K8S_DIR}"
+    return found[0]
+
+
+def _dockerfile(service: Service) -> str:
+    path = REPO / service.dockerfile
+    assert path.is_file(), f"{service.name}: {service.dockerfile} does not exist"
+    return path.read_text()
+
+
 # --- schema validation -----------------------------------------------------------
 
 
@@ -122,7 +165,9 @@ def test_kubernetes_manifest_matches_schema(manifest: Path) -> None:
 
 def test_compose_dependencies_wait_for_healthchecked_services() -> None:
     services = _compose()["services"]
-    assert services["identify"].get("depends_on"), "identify should wait for Kafka and PostgreSQL"
+    for service in SERVICES:
+        # identify waits for Kafka and PostgreSQL, the gateway for identify and Kafka
+        assert services[service.name].get("depends_on"), f"{service.name} should wait for what it uses"
 
     problems = []
     for name, service in services.items():
@@ -145,13 +190,16 @@ def test_compose_dependencies_wait_for_healthchecked_services() -> None:
     assert not problems, "\n".join(problems)
 
 
-def test_compose_identify_environment() -> None:
+@per_service
+def test_compose_service_environment(service: Service) -> None:
     services = _compose()["services"]
-    env = _environment(services["identify"])
+    env = _environment(services[service.name])
+    prefix = service.prefix
 
-    # A string: compose passes YAML booleans through unpredictably
-    # (True/"True"), and pydantic-settings must see "true".
-    assert env.get("IDENTIFY_KAFKA_IDEMPOTENCE") == "true"
+    if service.kafka_producer:
+        # A string: compose passes YAML booleans through unpredictably
+        # (True/"True"), and pydantic-settings must see "true".
+        assert env.get(f"{prefix}_KAFKA_IDEMPOTENCE") == "true"
 
     endpoint = env.get("OTEL_EXPORTER_OTLP_ENDPOINT", "")
     url = urlparse(endpoint)
@@ -161,15 +209,59 @@ def test_compose_identify_environment() -> None:
     # collector receives on 4318 (4317 is gRPC).
     assert url.port == 4318, f"OTLP endpoint {endpoint!r} is not the OTLP/HTTP port"
 
-    assert env.get("OTEL_SERVICE_NAME") == "identify"
-    assert urlparse(env.get("IDENTIFY_DATABASE_URL", "")).hostname in services
-    assert env.get("IDENTIFY_KAFKA_BOOTSTRAP_SERVERS", "").split(":")[0] in services
+    assert env.get("OTEL_SERVICE_NAME") == service.name
+    if service.database:
+        assert urlparse(env.get(f"{prefix}_DATABASE_URL", "")).hostname in services
+    assert env.get(f"{prefix}_KAFKA_BOOTSTRAP_SERVERS", "").split(":")[0] in services
+
+
+def test_compose_services_share_one_jwt_secret() -> None:
+    # The gateway verifies the caller's token and forwards it; the services
+    # verify it again, so they must all accept the same signature.
+    services = _compose()["services"]
+    secrets = {s.name: _environment(services[s.name]).get(f"{s.prefix}_JWT_SECRET") for s in SERVICES}
+    assert all(secrets.values()), f"a service has no JWT secret: {secrets}"
+    assert len(set(secrets.values())) == 1, f"the services' JWT secrets differ: {secrets}"
+
+
+def _service_urls(env: dict[str, str], service: Service) -> dict[Service, str]:
+    """``<PREFIX>_<OTHER>_URL`` variables: where this service calls another one."""
+    return {
+        other: env[f"{service.prefix}_{other.prefix}_URL"]
+        for other in SERVICES
+        if other != service and f"{service.prefix}_{other.prefix}_URL" in env
+    }
+
+
+def test_service_urls_point_at_the_services() -> None:
+    services = _compose()["services"]
+    called = []
+    problems = []
+    for service in SERVICES:
+        compose_env = _environment(services[service.name])
+        for other, value in _service_urls(compose_env, service).items():
+            called.append(f"compose {service.name} -> {other.name}")
+            url = urlparse(value)
+            if (url.hostname, url.port) != (other.name, other.port):
+                problems.append(f"compose {service.name}: {value!r} is not {other.name}:{other.port}")
+
+        config_map = _k8s_object("ConfigMap", f"{service.name}-config")
+        for other, value in _service_urls(config_map["data"], service).items():
+            called.append(f"k8s {service.name} -> {other.name}")
+            url = urlparse(value)
+            k8s_service = _k8s_object("Service", other.name)
+            ports = [port["port"] for port in k8s_service["spec"]["ports"]]
+            # "identify", "identify.branchflow" or "identify.branchflow.svc.cluster.local"
+            if (url.hostname or "").split(".")[0] != other.name or url.port not in ports:
+                problems.append(f"k8s {service.name}: {value!r} is not the {other.name} Service {ports}")
+    assert not problems, "\n".join(problems)
+    assert "compose gateway -> identify" in called and "k8s gateway -> identify" in called, called
 
 
 def test_compose_built_services_report_traces_under_their_own_name() -> None:
     services = _compose()["services"]
     built = {name: service for name, service in services.items() if "build" in service}
-    assert "identify" in built
+    assert set(built) == set(BY_NAME), f"built in compose: {sorted(built)}; in SERVICES: {sorted(BY_NAME)}"
     for name, service in built.items():
         env = _environment(service)
         assert env.get("OTEL_SERVICE_NAME") == name, name
@@ -310,35 +402,50 @@ def test_kustomization_lists_every_manifest() -> None:
 # --- Dockerfiles agree with compose and Kubernetes ----------------------------------
 
 
-def test_identify_image_port_and_user_match_compose_and_kubernetes() -> None:
-    dockerfile = (REPO / "services" / "identify" / "Dockerfile").read_text()
+@per_service
+def test_image_port_and_user_match_compose_and_kubernetes(service: Service) -> None:
+    dockerfile = _dockerfile(service)
     exposed = re.findall(r"^EXPOSE\s+(\d+)", dockerfile, re.MULTILINE)
     users = re.findall(r"^USER\s+(\S+)", dockerfile, re.MULTILINE)
-    assert exposed == ["8001"], exposed
+    assert exposed == [str(service.port)], exposed
     assert re.search(r"^HEALTHCHECK\s", dockerfile, re.MULTILINE), "no HEALTHCHECK"
     # The last USER is the runtime user; numeric, so runAsNonRoot can verify it.
     assert users and users[-1].split(":")[0].isdigit() and users[-1].split(":")[0] != "0"
+    # The image installs this service's package and starts its console script.
+    assert f"--package {service.name} " in dockerfile
+    assert re.search(rf'^CMD \["{service.name}"\]', dockerfile, re.MULTILINE), "CMD is not the console script"
 
-    compose_ports = _compose()["services"]["identify"]["ports"]
-    assert any(str(port).endswith(":8001") for port in compose_ports), compose_ports
+    compose_ports = _compose()["services"][service.name]["ports"]
+    assert any(str(port).endswith(f":{service.port}") for port in compose_ports), compose_ports
 
-    deployment = next(d for d in _deployments() if d["metadata"]["name"] == "identify")
+    deployment = _k8s_object("Deployment", service.name)
     pod = deployment["spec"]["template"]["spec"]
     assert str(pod["securityContext"]["runAsUser"]) == users[-1].split(":")[0]
-    assert [p["containerPort"] for p in pod["containers"][0]["ports"]] == [8001]
+    assert [p["containerPort"] for p in pod["containers"][0]["ports"]] == [service.port]
 
 
-def test_identify_listens_on_all_interfaces_in_containers() -> None:
+@per_service
+def test_service_listens_on_all_interfaces_in_containers(service: Service) -> None:
     # The settings default to 127.0.0.1 for the embedded dev stack; inside a
     # container that address is unreachable by published ports, other
     # containers and the kubelet's probes.
-    dockerfile = (REPO / "services" / "identify" / "Dockerfile").read_text()
-    assert re.search(r"^\s*IDENTIFY_HTTP_HOST=0\.0\.0\.0\b", dockerfile, re.MULTILINE)
+    variable = f"{service.prefix}_HTTP_HOST"
+    assert re.search(rf"^\s*{variable}=0\.0\.0\.0\b", _dockerfile(service), re.MULTILINE)
 
-    compose_env = _environment(_compose()["services"]["identify"])
-    assert compose_env.get("IDENTIFY_HTTP_HOST") == "0.0.0.0"
+    compose_env = _environment(_compose()["services"][service.name])
+    assert compose_env.get(variable) == "0.0.0.0"
 
-    config_map = next(
-        d for d in _k8s_documents() if d["kind"] == "ConfigMap" and d["metadata"]["name"] == "identify-config"
-    )
-    assert config_map["data"].get("IDENTIFY_HTTP_HOST") == "0.0.0.0"
+    config_map = _k8s_object("ConfigMap", f"{service.name}-config")
+    assert config_map["data"].get(variable) == "0.0.0.0"
+
+
+def test_kustomization_pins_every_deployment_image() -> None:
+    kustomization = yaml.safe_load((K8S_DIR / "kustomization.yaml").read_text())
+    pinned = {image["name"] for image in kustomization.get("images", [])}
+    images = {
+        container["image"].rsplit(":", 1)[0]
+        for deployment in _deployments()
+        for container in deployment["spec"]["template"]["spec"]["containers"]
+    }
+    assert images <= pinned, f"images without a tag in kustomization.yaml: {sorted(images - pinned)}"
+    assert {f"branchflow/{service.name}" for service in SERVICES} <= images, sorted(images)
