@@ -167,3 +167,61 @@ async def test_a_websocket_without_a_valid_token_is_closed(platform):
     with pytest.raises((ConnectionClosed, InvalidStatus)):
         ws = await connect(f"{ws_url}?token=forged", subprotocols=["graphql-transport-ws"])
         await ws.recv()
+
+
+async def graphql_as(
+    client: httpx.AsyncClient, token: str, query: str, variables: dict | None = None
+) -> dict:
+    response = await client.post(
+        "/graphql",
+        json={"query": query, "variables": variables or {}},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_other_roles_views_against_the_real_service(platform):
+    client, _ = platform
+    recorded = await graphql_as(
+        client,
+        LOBBY,
+        MUTATION,
+        {"o": {"customerId": "E2E002", "signals": [{"category": "APPEARANCE", "kind": "celebrity"}]}},
+    )
+    identification_id = recorded["data"]["recordObservation"]["identificationId"]
+
+    ops = mint_token("op-e2e", Role.OPS, "HO", secret=DEV_JWT_SECRET)
+    trace = await graphql_as(
+        client,
+        ops,
+        f'{{ identificationTrace(identificationId: "{identification_id}") {{ traceId branchId }} }}',
+    )
+    assert trace["data"]["identificationTrace"]["branchId"] == "BR001"
+    assert len(trace["data"]["identificationTrace"]["traceId"]) == 32
+
+    head = mint_token("bh-e2e", Role.BRANCH_HEAD, "BR001", secret=DEV_JWT_SECRET)
+    counts = await graphql_as(
+        client, head, "{ identificationCounts { branchId total byChannel { channel count } } }"
+    )
+    own = counts["data"]["identificationCounts"]
+    assert own["branchId"] == "BR001" and own["total"] >= 2
+    assert {c["channel"]: c["count"] for c in own["byChannel"]}["BRANCH"] == own["total"]
+    other = await graphql_as(client, head, '{ identificationCounts(branchId: "BR002") { total } }')
+    assert other["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+    head_office = mint_token("ho-e2e", Role.HEAD_OFFICE, "HO", secret=DEV_JWT_SECRET)
+    across = await graphql_as(client, head_office, "{ branchIdentificationCounts { branchId total } }")
+    assert "BR001" in {row["branchId"] for row in across["data"]["branchIdentificationCounts"]}
+
+    wealth = mint_token("wm-e2e", Role.WEALTH_MANAGER, "BR001", secret=DEV_JWT_SECRET)
+    rating = await graphql_as(
+        client,
+        wealth,
+        '{ customerRating(customerId: "E2E002") { tier score explanation { factor points } } }',
+    )
+    assert rating["data"]["customerRating"]["explanation"] == [{"factor": "appearance", "points": "10"}]
+    elsewhere = mint_token("wm-e2e-2", Role.WEALTH_MANAGER, "BR002", secret=DEV_JWT_SECRET)
+    forbidden = await graphql_as(client, elsewhere, '{ customerRating(customerId: "E2E002") { tier } }')
+    assert forbidden["data"]["customerRating"] is None
+    assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
