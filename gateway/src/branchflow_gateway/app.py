@@ -2,6 +2,7 @@
 
 import logging
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 
 import httpx
 from fastapi import FastAPI
@@ -23,6 +24,15 @@ from branchflow_runtime import telemetry
 from branchflow_runtime.auth import InvalidToken, Role, Staff, TokenVerifier
 
 log = logging.getLogger("gateway")
+# per request: the media type to answer with, and whether the request could not be executed
+_response_media: ContextVar[tuple[str | None, bool]] = ContextVar("response_media", default=(None, False))
+
+
+def _accepts_graphql_response(request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "application/graphql-response+json" in accept
+
+
 STAFF_KEY = "branchflow.staff"
 
 
@@ -38,7 +48,24 @@ class RoleGraphQL(GraphQL):
         # extensions: give them their code here
         for error in result.errors or ():
             with_code(error)
+        if _accepts_graphql_response(request):
+            request_error = result.data is None and all(e.path is None for e in result.errors or ())
+            _response_media.set(("application/graphql-response+json", request_error))
         return await super().process_result(request, result)
+
+    def create_response(self, response_data, sub_response):
+        """GraphQL over HTTP: a client that accepts ``application/graphql-response+json`` gets
+        it, and a request that could not be executed (parse or validation error) gets 400 and
+        no ``data``. Everyone else gets ``application/json`` and 200, as the spec allows."""
+        media, request_error = _response_media.get()
+        if media is None:
+            return super().create_response(response_data, sub_response)
+        if request_error and isinstance(response_data, dict):
+            response_data = {k: v for k, v in response_data.items() if k != "data"}
+            sub_response.status_code = 400
+        response = super().create_response(response_data, sub_response)
+        response.headers["content-type"] = f"{media}; charset=utf-8"
+        return response
 
     async def get_context(self, request: Request | WebSocket, response=None) -> GatewayContext | None:
         staff: Staff | None = request.scope.get(STAFF_KEY)

@@ -159,3 +159,37 @@ async def test_graphiql_only_in_dev_mode(fake_identify):
             response = await client.get("/graphql", headers={"accept": "text/html"})
         assert response.status_code == expected
         assert ("graphiql" in response.text.lower()) is dev_mode
+
+
+@pytest.mark.parametrize(
+    ("accept", "status", "media", "has_data"),
+    [
+        ("application/graphql-response+json", 400, "application/graphql-response+json", False),
+        ("application/json", 200, "application/json", True),
+    ],
+)
+async def test_graphql_response_media_type_for_a_query_that_cannot_run(
+    gateway, accept, status, media, has_data
+):
+    response = await gateway.post(
+        "/graphql",
+        json={"query": "{ me { "},
+        headers={"Authorization": f"Bearer {token(Role.TELLER)}", "accept": accept},
+    )
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith(media)
+    assert ("data" in response.json()) is has_data
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_graphql_response_media_type_keeps_200_when_the_query_ran(gateway):
+    response = await gateway.post(
+        "/graphql",
+        json={"query": "{ me { role } }"},
+        headers={
+            "Authorization": f"Bearer {token(Role.TELLER)}",
+            "accept": "application/graphql-response+json",
+        },
+    )
+    assert response.status_code == 200
+    assert response.json() == {"data": {"me": {"role": "teller"}}}
