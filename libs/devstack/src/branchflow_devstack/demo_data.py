@@ -31,6 +31,9 @@ from typing import Any
 
 import httpx
 
+from branchflow_contracts import SignalCategory
+from identify.domain.signals import SIGNAL_KINDS
+
 BRANCH_ID = "BR001"
 HEAD_OFFICE_ID = "HO"
 
@@ -120,20 +123,8 @@ OCCUPATIONS_ORDINARY = ("worker", "teacher", "engineer", "civil_servant", "retir
 VISIT_PURPOSES_ORDINARY = ("small_cash", "bill_payment", "transfer", "account_inquiry", "other")
 VISIT_PURPOSES_WEALTHY = ("investment", "large_cash", "complex_non_cash", "transfer")
 
-LARGE_BUSINESS_KINDS = (
-    "cash_deposit",
-    "cash_withdrawal",
-    "remittance",
-    "foreign_exchange",
-    "loan_repayment",
-    "loan_prepayment",
-    "deposit_certificate",
-    "large_cd_loss_report",
-    "bond_purchase",
-    "fund_purchase",
-    "insurance_purchase",
-    "wealth_product_purchase",
-)
+# the identify service's own list, sorted: a frozenset's order changes from run to run
+LARGE_BUSINESS_KINDS = tuple(sorted(SIGNAL_KINDS[SignalCategory.LARGE_BUSINESS]))
 LUXURY_KINDS = (
     "luxury_car",
     "luxury_clothing",

@@ -80,7 +80,7 @@ def seed_and_announce(secret: str, broker: EmbeddedKafkaBroker) -> None:
         "",
         "Branchflow is running (embedded default). Ctrl-C stops everything.",
         f"  GraphiQL       http://127.0.0.1:{SERVICES['gateway'][0]}/graphql  (dev mode: "
-        "introspection on; put a token below in Headers as {\"Authorization\": \"Bearer …\"})",
+        'introspection on; put a token below in Headers as {"Authorization": "Bearer …"})',
         f"  identify API   {identify_url}/docs",
         f"  Kafka          {broker.bootstrap_servers} (Tansu, memory storage)",
         f"  demo data      {'already loaded' if result.get('skipped') else result}",
