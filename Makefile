@@ -23,6 +23,7 @@ lint: setup
 
 bench: setup
 	$(UV) run --frozen python bench/identify_throughput.py
+	$(UV) run --frozen python bench/gateway_lobby_list.py
 
 asyncapi: setup
 	$(UV) run --frozen python -m branchflow_devstack.asyncapi --write

@@ -331,6 +331,26 @@ class LeanHttpClient:
         self._idle.put_nowait((reader, writer))
         return RawResponse(int(status_line.split()[1]), text)
 
+    async def get(self, path: str, headers: dict[str, str]) -> RawResponse:
+        head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        request = f"GET {path} HTTP/1.1\r\nHost: {self._address[0]}\r\n{head}\r\n".encode()
+        reader, writer = await self._connection()
+        try:
+            writer.write(request)
+            status_line = await reader.readline()
+            length = 0
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.decode("latin-1").partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+            text = (await reader.readexactly(length)).decode() if length else ""
+        except Exception:
+            writer.close()
+            self._opened -= 1
+            raise
+        self._idle.put_nowait((reader, writer))
+        return RawResponse(int(status_line.split()[1]), text)
+
     async def aclose(self) -> None:
         while not self._idle.empty():
             _, writer = self._idle.get_nowait()

@@ -108,7 +108,10 @@ class Gateway:
         self.http = httpx.AsyncClient(
             base_url=self.settings.identify_url,
             timeout=self.settings.upstream_timeout_seconds,
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=100),
+            limits=httpx.Limits(
+                max_connections=self.settings.upstream_max_connections,
+                max_keepalive_connections=self.settings.upstream_max_connections,
+            ),
             transport=self._identify_transport,
         )
         self.identify = IdentifyClient(self.http)
