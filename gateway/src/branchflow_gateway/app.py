@@ -113,6 +113,7 @@ class Gateway:
                 max_keepalive_connections=self.settings.upstream_max_connections,
             ),
             transport=self._identify_transport,
+            trust_env=False,  # service to service: no proxy settings read from the environment per request
         )
         self.identify = IdentifyClient(self.http)
         if self.settings.live_updates:

@@ -84,3 +84,15 @@ def test_production_tokens_verify_against_the_identity_providers_jwks():
             verifier.verify(mint_token("x", Role.OPS, "HO", secret=DEV_JWT_SECRET))
     finally:
         server.shutdown()
+
+
+def test_a_remembered_token_still_expires():
+    import time as clock
+
+    verifier = TokenVerifier(ServiceSettings())
+    token = mint_token("t-1", Role.TELLER, "BR001", secret=DEV_JWT_SECRET, ttl=timedelta(seconds=1))
+    assert verifier.verify(token).staff_id == "t-1"
+    assert verifier.verify(token).staff_id == "t-1"  # from memory
+    clock.sleep(1.1)
+    with pytest.raises(InvalidToken, match="expired"):
+        verifier.verify(token)
