@@ -29,7 +29,6 @@ import platform
 import re
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections import Counter
@@ -52,6 +51,7 @@ from identify_throughput import (
     _proc_cpu_seconds,
     observation,
     percentile,
+    run_in_workdir,
     summarize_profile,
 )
 
@@ -985,23 +985,7 @@ def main() -> int:
     if sorted(args.order) != sorted(TARGETS):
         parser.error(f"--order must name each of {', '.join(TARGETS)} once")
 
-    workdir = Path(tempfile.mkdtemp(prefix="gateway-bench-"))
-    try:
-        code = asyncio.run(run(args, workdir))
-    except KeyboardInterrupt:
-        code = 130
-    except Exception:
-        import traceback
-
-        traceback.print_exc()
-        code = 1
-    if code == 0 and not args.keep_logs:
-        import shutil
-
-        shutil.rmtree(workdir, ignore_errors=True)
-    elif code != 0:
-        print(f"logs kept in {workdir}", file=sys.stderr)
-    return code
+    return run_in_workdir(run, args, prefix="gateway-bench-")
 
 
 if __name__ == "__main__":

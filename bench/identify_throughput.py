@@ -314,26 +314,14 @@ class LeanHttpClient:
             f"POST {path} HTTP/1.1\r\nHost: {self._address[0]}\r\n{head}"
             f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
         ).encode() + body
-        reader, writer = await self._connection()
-        try:
-            writer.write(request)
-            status_line = await reader.readline()
-            length = 0
-            while (line := await reader.readline()) not in (b"\r\n", b""):
-                name, _, value = line.decode("latin-1").partition(":")
-                if name.lower() == "content-length":
-                    length = int(value)
-            text = (await reader.readexactly(length)).decode() if length else ""
-        except Exception:
-            writer.close()
-            self._opened -= 1
-            raise
-        self._idle.put_nowait((reader, writer))
-        return RawResponse(int(status_line.split()[1]), text)
+        return await self._exchange(request)
 
     async def get(self, path: str, headers: dict[str, str]) -> RawResponse:
         head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-        request = f"GET {path} HTTP/1.1\r\nHost: {self._address[0]}\r\n{head}\r\n".encode()
+        return await self._exchange(f"GET {path} HTTP/1.1\r\nHost: {self._address[0]}\r\n{head}\r\n".encode())
+
+    async def _exchange(self, request: bytes) -> RawResponse:
+        """Send one request on a pooled connection and read its response (Content-Length)."""
         reader, writer = await self._connection()
         try:
             writer.write(request)
@@ -989,7 +977,12 @@ def main() -> int:
     if args.client_processes > args.concurrency:
         parser.error("--client-processes may not exceed --concurrency")
 
-    workdir = Path(tempfile.mkdtemp(prefix="identify-bench-"))
+    return run_in_workdir(run, args, prefix="identify-bench-")
+
+
+def run_in_workdir(run, args: argparse.Namespace, prefix: str) -> int:
+    """Run ``run(args, workdir)`` in a fresh temp dir; keep the dir (logs) when it fails."""
+    workdir = Path(tempfile.mkdtemp(prefix=prefix))
     try:
         code = asyncio.run(run(args, workdir))
     except KeyboardInterrupt:
