@@ -5,7 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from branchflow_contracts import Channel, CustomerTier, Guidance, SignalCategory
 from identify.domain.guidance import VisitPurpose
@@ -21,17 +21,19 @@ class SignalIn(BaseModel):
     category: SignalCategory
     kind: str = Field(examples=["luxury_car", "cash_deposit"])
     amount: Money | None = Field(default=None, description="CNY; large business signals only")
+    _domain: ObservedSignal | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _known_signal(self) -> "SignalIn":
+        """The domain's own rules decide; the signal they accept is kept for the handler."""
         try:
-            self.to_domain()
+            self._domain = ObservedSignal(self.category, self.kind, self.amount)
         except InvalidSignal as exc:
             raise ValueError(str(exc)) from None
         return self
 
     def to_domain(self) -> ObservedSignal:
-        return ObservedSignal(self.category, self.kind, self.amount)
+        return self._domain
 
 
 class ObservationIn(BaseModel):
