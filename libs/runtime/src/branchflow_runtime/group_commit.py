@@ -5,13 +5,11 @@ only after its own data is durable. At low load a batch is one request, so nothi
 
 import asyncio
 import contextvars
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Generic, TypeVar
 
 from opentelemetry import trace
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 tracer = trace.get_tracer(__name__)

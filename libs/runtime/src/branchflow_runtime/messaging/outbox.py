@@ -59,5 +59,5 @@ async def add_to_outbox(
 ) -> str:
     """Stage ``event`` in the caller's transaction; returns its CloudEvents id."""
     row = outbox_row(event, source=source, key=key, subject=subject)
-    await session.execute(_INSERT_OUTBOX, row)
+    await add_rows_to_outbox(session, [row])
     return row["event_id"]
