@@ -1,6 +1,5 @@
 """The gateway's ASGI app: ``/graphql`` picks the caller's schema by the verified role."""
 
-import logging
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 
@@ -23,7 +22,6 @@ from branchflow_gateway.schemas import build_schemas
 from branchflow_runtime import telemetry
 from branchflow_runtime.auth import InvalidToken, Role, Staff, TokenVerifier
 
-log = logging.getLogger("gateway")
 # per request: the media type to answer with, and whether the request could not be executed
 _response_media: ContextVar[tuple[str | None, bool]] = ContextVar("response_media", default=(None, False))
 
@@ -48,9 +46,10 @@ class RoleGraphQL(GraphQL):
         # extensions: give them their code here
         for error in result.errors or ():
             with_code(error)
-        if _accepts_graphql_response(request):
-            request_error = result.data is None and all(e.path is None for e in result.errors or ())
-            _response_media.set(("application/graphql-response+json", request_error))
+        # set on every request: a context can outlive one request (e.g. an in-process client)
+        request_error = result.data is None and all(e.path is None for e in result.errors or ())
+        media = "application/graphql-response+json" if _accepts_graphql_response(request) else None
+        _response_media.set((media, request_error))
         return await super().process_result(request, result)
 
     def create_response(self, response_data, sub_response):
