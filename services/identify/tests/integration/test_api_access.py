@@ -115,3 +115,11 @@ async def test_list_shows_times_in_the_branch_zone(client):
     ]
     assert row["identified_at_local"].endswith("+08:00")
     assert row["identified_at"].endswith("Z") or row["identified_at"].endswith("+00:00")
+
+
+async def test_a_day_out_of_range_is_refused_not_a_server_error(client):
+    response = await client.get(
+        "/branches/BR001/identifications", params={"day": "0001-01-01"}, headers=auth(Role.BRANCH_HEAD)
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["query", "day"]
