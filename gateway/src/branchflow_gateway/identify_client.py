@@ -3,6 +3,7 @@ travels with the request (httpx instrumentation), and HTTP answers become gatewa
 
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from opentelemetry import propagate
@@ -41,27 +42,38 @@ class IdentifyClient:
 
     async def lobby_list(self, token: str, branch_id: str, day: date | None) -> list[dict]:
         params = {"day": day.isoformat()} if day else {}
-        return await self._call("GET", f"/branches/{branch_id}/identifications", token, params=params)
+        return await self._call(
+            "GET", f"/branches/{_segment(branch_id)}/identifications", token, params=params
+        )
 
     async def rating(self, token: str, customer_id: str) -> dict:
-        return await self._call("GET", f"/customers/{customer_id}/rating", token)
+        return await self._call("GET", f"/customers/{_segment(customer_id)}/rating", token)
 
     async def ratings(self, token: str, customer_ids: list[str]) -> list[dict]:
         return await self._call("GET", "/ratings", token, params={"customer_ids": customer_ids})
 
     async def identification(self, token: str, identification_id: str) -> dict:
-        return await self._call("GET", f"/identifications/{identification_id}", token)
+        return await self._call("GET", f"/identifications/{_segment(identification_id)}", token)
 
     async def identifications(self, token: str, ids: list[str]) -> list[dict]:
         return await self._call("GET", "/identifications", token, params={"ids": ids})
 
     async def counts(self, token: str, branch_id: str, day: date | None) -> dict:
         params = {"day": day.isoformat()} if day else {}
-        return await self._call("GET", f"/branches/{branch_id}/identification-counts", token, params=params)
+        return await self._call(
+            "GET", f"/branches/{_segment(branch_id)}/identification-counts", token, params=params
+        )
 
     async def counts_all_branches(self, token: str, day: date | None) -> list[dict]:
         params = {"day": day.isoformat()} if day else {}
         return await self._call("GET", "/identification-counts", token, params=params)
+
+
+def _segment(value: str) -> str:
+    """One path segment, whatever the caller typed: ``/``, ``?`` or ``..`` cannot steer the call."""
+    if not value or value in (".", ".."):
+        raise BadUserInput(f"{value!r} is not a valid identifier")
+    return quote(value, safe="")
 
 
 def _detail(response: httpx.Response) -> str:

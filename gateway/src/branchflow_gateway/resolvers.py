@@ -3,7 +3,7 @@ call a service are nullable, so one service being down gives partial data and an
 
 import uuid
 from collections.abc import AsyncGenerator
-from datetime import date
+from datetime import date, datetime
 
 import strawberry
 
@@ -43,7 +43,7 @@ async def record_observation(info: Info, observation: ObservationInput) -> Obser
         identification_id=strawberry.ID(data["identification_id"]),
         customer_id=data["customer_id"],
         guidance=Guidance.from_json(data["guidance"]),
-        identified_at=data["identified_at"],
+        identified_at=datetime.fromisoformat(data["identified_at"]),
     )
 
 
@@ -82,7 +82,7 @@ async def identification_trace(info: Info, identification_id: strawberry.ID) -> 
         identification_id=strawberry.ID(data["identification_id"]),
         branch_id=data["branch_id"],
         trace_id=data["trace_id"],
-        identified_at=data["identified_at"],
+        identified_at=datetime.fromisoformat(data["identified_at"]),
     )
 
 
