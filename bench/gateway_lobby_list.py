@@ -51,13 +51,14 @@ from identify_throughput import (
     _proc_cpu_seconds,
     observation,
     percentile,
+    release_infrastructure,
     run_in_workdir,
     summarize_profile,
 )
 
 from branchflow_contracts import Channel, GuidanceAction
 from branchflow_runtime.auth import Role, mint_token
-from branchflow_runtime.database import async_url, drop_database, with_database
+from branchflow_runtime.database import async_url, with_database
 from branchflow_runtime.embedded import EmbeddedKafkaBroker, EmbeddedPostgres, free_port
 from branchflow_runtime.settings import DEV_JWT_SECRET
 
@@ -929,15 +930,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
             server.stop()
         if identify is not None:
             identify.stop()
-        if server_url and database_url:
-            try:
-                await drop_database(database_url)
-            except Exception as exc:
-                print(f"could not drop {database_url}: {exc}", file=sys.stderr)
-        if postgres is not None:
-            postgres.stop()
-        if broker is not None:
-            broker.stop()
+        await release_infrastructure(server_url, database_url, postgres, broker)
 
 
 def main() -> int:

@@ -926,15 +926,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
                 await reader.stop()
         if service is not None:
             service.stop()
-        if server_url and database_url:
-            try:
-                await drop_database(database_url)
-            except Exception as exc:
-                print(f"could not drop {database_url}: {exc}", file=sys.stderr)
-        if postgres is not None:
-            postgres.stop()
-        if broker is not None:
-            broker.stop()
+        await release_infrastructure(server_url, database_url, postgres, broker)
 
 
 def main() -> int:
@@ -978,6 +970,19 @@ def main() -> int:
         parser.error("--client-processes may not exceed --concurrency")
 
     return run_in_workdir(run, args, prefix="identify-bench-")
+
+
+async def release_infrastructure(server_url, database_url, postgres, broker) -> None:
+    """Drop the bench's database on a given server, stop what the bench started."""
+    if server_url and database_url:
+        try:
+            await drop_database(database_url)
+        except Exception as exc:
+            print(f"could not drop {database_url}: {exc}", file=sys.stderr)
+    if postgres is not None:
+        postgres.stop()
+    if broker is not None:
+        broker.stop()
 
 
 def run_in_workdir(run, args: argparse.Namespace, prefix: str) -> int:

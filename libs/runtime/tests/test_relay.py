@@ -43,6 +43,11 @@ async def stage(sessions, count: int) -> None:
             await add_to_outbox(session, plan_due(n), source="/test", key=f"C{n % 7}")
 
 
+async def pending_count(sessions) -> int:
+    async with sessions() as session:
+        return await session.scalar(sa.select(sa.func.count()).where(outbox_events.c.published_at.is_(None)))
+
+
 async def test_two_relays_side_by_side_publish_every_row_exactly_once(sessions):
     await stage(sessions, 300)
     sent: list[str] = []
@@ -62,11 +67,7 @@ async def test_two_relays_side_by_side_publish_every_row_exactly_once(sessions):
     assert len(sent) == 300
     assert len(set(sent)) == 300
     assert all(r.published_total > 0 for r in relays)  # both took part
-    async with sessions() as session:
-        pending = await session.scalar(
-            sa.select(sa.func.count()).where(outbox_events.c.published_at.is_(None))
-        )
-    assert pending == 0
+    assert await pending_count(sessions) == 0
 
 
 async def test_a_failed_send_keeps_the_rows_pending(sessions):
@@ -77,11 +78,7 @@ async def test_a_failed_send_keeps_the_rows_pending(sessions):
 
     with pytest.raises(ConnectionError):
         await OutboxRelay(sessions, broken_send).publish_pending()
-    async with sessions() as session:
-        pending = await session.scalar(
-            sa.select(sa.func.count()).where(outbox_events.c.published_at.is_(None))
-        )
-    assert pending == 5
+    assert await pending_count(sessions) == 5
 
 
 async def test_rows_are_published_in_the_order_they_were_written(sessions):

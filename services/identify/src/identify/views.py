@@ -3,7 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from branchflow_runtime.privacy import BRANCH_ZONE
 from identify.adapters.tables import customers, identifications, ratings
@@ -15,9 +15,9 @@ def branch_day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-async def identifications_for_day(session: AsyncSession, branch_id: str, day: date, limit: int):
+async def identifications_for_day(conn: AsyncConnection, branch_id: str, day: date, limit: int):
     start, end = branch_day_bounds(day)
-    result = await session.execute(
+    result = await conn.execute(
         sa.select(identifications)
         .where(
             identifications.c.branch_id == branch_id,
@@ -30,17 +30,17 @@ async def identifications_for_day(session: AsyncSession, branch_id: str, day: da
     return result.all()
 
 
-async def identification(session: AsyncSession, identification_id: str):
+async def identification(conn: AsyncConnection, identification_id: str):
     return (
-        await session.execute(
+        await conn.execute(
             sa.select(identifications).where(identifications.c.identification_id == identification_id)
         )
     ).first()
 
 
-async def identifications_by_ids(session: AsyncSession, identification_ids: list[str]):
+async def identifications_by_ids(conn: AsyncConnection, identification_ids: list[str]):
     """The identifications among ``identification_ids`` that exist (any branch, in no order)."""
-    result = await session.execute(
+    result = await conn.execute(
         sa.select(identifications).where(identifications.c.identification_id.in_(identification_ids))
     )
     return result.all()
@@ -52,19 +52,17 @@ def _ratings_with_customers():
     )
 
 
-async def rating_with_customer(session: AsyncSession, customer_id: str):
-    return (
-        await session.execute(_ratings_with_customers().where(ratings.c.customer_id == customer_id))
-    ).first()
+async def rating_with_customer(conn: AsyncConnection, customer_id: str):
+    return (await conn.execute(_ratings_with_customers().where(ratings.c.customer_id == customer_id))).first()
 
 
-async def ratings_with_customers(session: AsyncSession, customer_ids: list[str]):
+async def ratings_with_customers(conn: AsyncConnection, customer_ids: list[str]):
     """The ratings of those of ``customer_ids`` that have one (any branch, in no order)."""
-    result = await session.execute(_ratings_with_customers().where(ratings.c.customer_id.in_(customer_ids)))
+    result = await conn.execute(_ratings_with_customers().where(ratings.c.customer_id.in_(customer_ids)))
     return result.all()
 
 
-async def identification_counts(session: AsyncSession, day: date, branch_id: str | None = None):
+async def identification_counts(conn: AsyncConnection, day: date, branch_id: str | None = None):
     """Identifications of a day (branch time) counted in SQL, per branch: one row per
     ``(branch_id, dimension, key, n)`` where ``dimension`` is ``"total"`` (key null), ``"tier"`` or
     ``"channel"``. Only tiers and channels that occur have a row; only branches that have an
@@ -90,8 +88,8 @@ async def identification_counts(session: AsyncSession, day: date, branch_id: str
     )
     if branch_id is not None:
         query = query.where(i.branch_id == branch_id)
-    return (await session.execute(query)).all()
+    return (await conn.execute(query)).all()
 
 
-async def customer(session: AsyncSession, customer_id: str):
-    return (await session.execute(sa.select(customers).where(customers.c.customer_id == customer_id))).first()
+async def customer(conn: AsyncConnection, customer_id: str):
+    return (await conn.execute(sa.select(customers).where(customers.c.customer_id == customer_id))).first()

@@ -128,8 +128,8 @@ async def upsert_facts(
 ) -> FactsUpsertOut:
     check_branch(staff, body.branch_id)
     c = _container(request)
-    async with c.engine.connect() as session:
-        existing = await views.customer(session, customer_id)
+    async with c.engine.connect() as conn:
+        existing = await views.customer(conn, customer_id)
     if existing is not None:
         check_branch(staff, existing.branch_id)
     facts = CustomerFacts(customer_id=customer_id, **body.model_dump())
@@ -149,8 +149,8 @@ async def get_facts(
     request: Request,
     staff: Staff = Depends(require_role(*RATING_READERS)),
 ) -> dict:
-    async with _container(request).engine.connect() as session:
-        row = await views.customer(session, customer_id)
+    async with _container(request).engine.connect() as conn:
+        row = await views.customer(conn, customer_id)
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no customer {customer_id}")
     check_branch(staff, row.branch_id)
@@ -202,14 +202,14 @@ async def get_ratings(
     ),
     staff: Staff = Depends(require_role(*RATING_READERS)),
 ) -> list[RatingOut]:
-    async with _container(request).engine.connect() as session:
-        rows = await views.ratings_with_customers(session, customer_ids)
+    async with _container(request).engine.connect() as conn:
+        rows = await views.ratings_with_customers(conn, customer_ids)
     return [_rating_out(row) for row in _visible_in_order(rows, "customer_id", customer_ids, staff)]
 
 
 async def _rating(request: Request, customer_id: str, staff: Staff) -> RatingOut:
-    async with _container(request).engine.connect() as session:
-        row = await views.rating_with_customer(session, customer_id)
+    async with _container(request).engine.connect() as conn:
+        row = await views.rating_with_customer(conn, customer_id)
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"customer {customer_id} has no rating")
     check_branch(staff, row.branch_id)
@@ -247,8 +247,8 @@ async def list_identifications(
 ):
     check_branch(staff, branch_id)
     day = day or datetime.now(BRANCH_ZONE).date()
-    async with _container(request).engine.connect() as session:
-        rows = await views.identifications_for_day(session, branch_id, day, limit)
+    async with _container(request).engine.connect() as conn:
+        rows = await views.identifications_for_day(conn, branch_id, day, limit)
     if staff.role in GUIDANCE_ONLY_ROLES:
         return Response(_LOBBY_ROWS.dump_json([_lobby_row(r) for r in rows]), media_type="application/json")
     if staff.role not in RATING_READERS:
@@ -266,8 +266,8 @@ async def get_identification(
     request: Request,
     staff: Staff = Depends(require_role(*RATING_READERS)),
 ) -> IdentificationOut:
-    async with _container(request).engine.connect() as session:
-        row = await views.identification(session, str(identification_id))
+    async with _container(request).engine.connect() as conn:
+        row = await views.identification(conn, str(identification_id))
     if row is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no identification {identification_id}")
     check_branch(staff, row.branch_id)
@@ -292,8 +292,8 @@ async def get_identifications(
     staff: Staff = Depends(require_role(*RATING_READERS)),
 ) -> list[IdentificationOut]:
     asked = [str(i) for i in ids]
-    async with _container(request).engine.connect() as session:
-        rows = await views.identifications_by_ids(session, asked)
+    async with _container(request).engine.connect() as conn:
+        rows = await views.identifications_by_ids(conn, asked)
     return [_full_row(row) for row in _visible_in_order(rows, "identification_id", asked, staff)]
 
 
@@ -317,8 +317,8 @@ async def get_branch_identification_counts(
 ) -> IdentificationCountsOut:
     check_branch(staff, branch_id)
     day = day or datetime.now(BRANCH_ZONE).date()
-    async with _container(request).engine.connect() as session:
-        rows = await views.identification_counts(session, day, branch_id)
+    async with _container(request).engine.connect() as conn:
+        rows = await views.identification_counts(conn, day, branch_id)
     return _counts(rows, day).get(branch_id) or _counts_out(branch_id, day)
 
 
@@ -334,8 +334,8 @@ async def get_identification_counts(
     staff: Staff = Depends(require_role(*ALL_BRANCH_COUNT_READERS)),
 ) -> list[IdentificationCountsOut]:
     day = day or datetime.now(BRANCH_ZONE).date()
-    async with _container(request).engine.connect() as session:
-        rows = await views.identification_counts(session, day)
+    async with _container(request).engine.connect() as conn:
+        rows = await views.identification_counts(conn, day)
     return list(_counts(rows, day).values())
 
 
