@@ -236,7 +236,11 @@ def _env_with_telemetry() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k != "OTEL_SDK_DISABLED"}
 
 
-def gateway_process(identify_url: str, bootstrap_servers: str, workdir: Path) -> ServerProcess:
+def gateway_process(
+    identify_url: str, bootstrap_servers: str, workdir: Path, lobby_cache_seconds: float | None
+) -> ServerProcess:
+    """As deployed: live updates on, so the gateway follows customer.identified and keeps the
+    lobby list between identifications (``lobby_cache_seconds`` 0 = always ask identify)."""
     port = free_port()
     env = _env_with_telemetry()
     env.update(
@@ -244,8 +248,10 @@ def gateway_process(identify_url: str, bootstrap_servers: str, workdir: Path) ->
         GATEWAY_HTTP_PORT=str(port),
         GATEWAY_IDENTIFY_URL=identify_url,
         GATEWAY_KAFKA_BOOTSTRAP_SERVERS=bootstrap_servers,
-        GATEWAY_LIVE_UPDATES="false",
+        GATEWAY_LIVE_UPDATES="true",
     )
+    if lobby_cache_seconds is not None:
+        env["GATEWAY_LOBBY_LIST_CACHE_SECONDS"] = str(lobby_cache_seconds)
     argv = [sys.executable, "-m", "branchflow_gateway"]
     return ServerProcess("gateway", argv, env, port, "/health/ready", workdir)
 
@@ -489,6 +495,16 @@ async def seed(identify_url: str, headers: dict[str, str]) -> None:
         await client.aclose()
 
 
+async def wait_live_feed(gateway_url: str, timeout: float = 30.0) -> None:
+    """The gateway follows customer.identified once the topic exists (the seed made it)."""
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=2.0) as client:
+        deadline = time.perf_counter() + timeout
+        while not (await client.get("/health/ready")).json().get("live_updates"):
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"the gateway's live feed did not start within {timeout:.0f}s")
+            await asyncio.sleep(0.2)
+
+
 async def check_shapes(targets: dict[str, Target], headers: dict[str, str]) -> None:
     """One answer from each: REST has ``ITEMS`` rows, both GraphQL servers answer the same items,
     and those are the REST rows."""
@@ -581,12 +597,19 @@ def _cpu_row(cpu: dict | None) -> str:
     return "  ".join("   n/a" if cpu.get(k) is None else f"{cpu[k]:6.2f}" for k in PROCESSES)
 
 
+def _cache_label(seconds: float | None) -> str:
+    if seconds is None:
+        return "as configured by default"
+    return "off" if seconds <= 0 else f"{seconds:g} s"
+
+
 def print_report(results: dict) -> None:
     cfg, t = results["config"], results["targets"]
     print()
     print(
         f"gateway lobby list — {ITEMS} items; closed loop C={cfg['concurrency']} N={cfg['count']} "
-        f"(+{cfg['warmup']} warm-up); open loop {cfg['rate']:g} req/s × {cfg['seconds']:g} s; one worker "
+        f"(+{cfg['warmup']} warm-up); open loop {cfg['rate']:g} req/s × {cfg['seconds']:g} s; "
+        f"gateway lobby cache {_cache_label(cfg.get('gateway_lobby_cache_seconds'))}; one worker "
         f"each; telemetry on in identify and gateway; {cfg['postgres']} PostgreSQL; {cfg['cpus']} CPUs; "
         f"source {cfg['source']['sha256']} (changed {cfg['source']['newest_change']})"
     )
@@ -671,8 +694,9 @@ PROFILE_SUBTREES = (
     # py-spy sees a coroutine resumed by uvloop from its own frame up: a stack with any frame
     # of the HTTP client is part of the upstream call even when IdentifyClient is not in it
     (
-        "upstream call to identify (httpx, httpcore, anyio, h11 + its OTel client span)",
-        r"IdentifyClient\._call \(|/httpx/|/httpcore/|/anyio/|/h11/|instrumentation/httpx",
+        "upstream call to identify (httpx on aiohttp + its OTel client span)",
+        r"IdentifyClient\._call \(|/httpx/|/httpx_aiohttp/|/aiohttp/|/yarl/|/multidict/|/httpcore/|/anyio/"
+        r"|/h11/|instrumentation/httpx",
     ),
     ("GraphQL validation (graphql-core rules + limiters)", r"graphql/validation/|validate_document \("),
     ("GraphQL parsing", r"graphql/language/parser\.py"),
@@ -762,7 +786,9 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
         code = source_fingerprint()
         identify = IdentifyService(database_url, broker.bootstrap_servers, workdir)
         identify.start()
-        gateway = gateway_process(identify.base_url, broker.bootstrap_servers, workdir)
+        gateway = gateway_process(
+            identify.base_url, broker.bootstrap_servers, workdir, args.lobby_cache_seconds
+        )
         raw = graphql_core_process(identify.base_url, workdir)
         servers = [gateway, raw]
         for server in servers:
@@ -790,6 +816,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
         }
         try:
             await seed(identify.base_url, headers)
+            await wait_live_feed(gateway.base_url)
             await check_shapes(targets, headers)
         except Exception as exc:
             print(f"invalid setup: {exc}", file=sys.stderr)
@@ -882,6 +909,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
                 "open_loop_connections": args.open_loop_connections,
                 "order": args.order,
                 "busy_retries": args.busy_retries,
+                "gateway_lobby_cache_seconds": args.lobby_cache_seconds,
                 "client": "lean (bench/identify_throughput.py LeanHttpClient)",
                 "workers": 1,
                 "telemetry": "on in identify and gateway (OTEL_SDK_DISABLED unset); none in graphql-core",
@@ -968,6 +996,13 @@ def main() -> int:
         default=2,
         metavar="K",
         help="measure a phase again, up to K times, when other jobs used ≥ 0.25 cores during it (2)",
+    )
+    parser.add_argument(
+        "--lobby-cache-seconds",
+        type=float,
+        metavar="S",
+        help="the gateway's GATEWAY_LOBBY_LIST_CACHE_SECONDS; 0 = every request asks identify "
+        "(default: the gateway's own default)",
     )
     parser.add_argument("--keep-logs", action="store_true", help="keep the temp dir with the logs")
     args = parser.parse_args()

@@ -10,6 +10,9 @@ import pytest
 import uvicorn
 from opentelemetry import context as otel_context
 from opentelemetry import propagate
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
 from websockets.asyncio.client import connect
 
 from branchflow_contracts import Topic
@@ -18,6 +21,7 @@ from branchflow_gateway.config import GatewaySettings
 from branchflow_runtime.auth import Role, mint_token
 from branchflow_runtime.embedded import free_port
 from branchflow_runtime.settings import DEV_JWT_SECRET
+from branchflow_runtime.telemetry import setup_tracing
 from branchflow_runtime.testing import read_events
 from identify.bootstrap import create_app as create_identify
 from identify.config import IdentifySettings
@@ -43,8 +47,12 @@ async def serve(app, port: int) -> tuple[uvicorn.Server, asyncio.Task]:
     return server, task
 
 
+SPANS = InMemorySpanExporter()
+
+
 @pytest.fixture(scope="module")
 async def platform(kafka_broker, database_factory):
+    setup_tracing("e2e", [SimpleSpanProcessor(SPANS)])  # both apps run in this process
     identify_port, gateway_port = free_port(), free_port()
     identify = create_identify(
         IdentifySettings(
@@ -61,6 +69,7 @@ async def platform(kafka_broker, database_factory):
             identify_url=f"http://127.0.0.1:{identify_port}",
             kafka_bootstrap_servers=kafka_broker.bootstrap_servers,
             http_port=gateway_port,
+            lobby_list_cache_seconds=300,  # a kept list that missed an event would stay stale
         )
     )
     servers = [await serve(identify, identify_port), await serve(gateway, gateway_port)]
@@ -74,7 +83,7 @@ async def platform(kafka_broker, database_factory):
         )
         assert warm.status_code == 200, warm.text
         await asyncio.wait_for(gateway.state.gateway.live.ready.wait(), 30)
-        yield client, f"ws://127.0.0.1:{gateway_port}/graphql"
+        yield client, f"ws://127.0.0.1:{gateway_port}/graphql", f"http://127.0.0.1:{identify_port}"
     for server, task in reversed(servers):
         server.should_exit = True
         await task
@@ -122,7 +131,7 @@ async def next_push_for(ws, identification_id: str) -> dict:
 
 
 async def test_mutation_to_kafka_with_one_trace_and_the_lobby_is_pushed(platform, kafka_broker):
-    client, ws_url = platform
+    client, ws_url, _ = platform
     lobby_ws = await subscribe(ws_url, LOBBY)
     other_branch_ws = await subscribe(ws_url, OTHER_BRANCH_LOBBY)
     trace_id = "0af7651916cd43dd8448eb211c80319c"
@@ -147,6 +156,13 @@ async def test_mutation_to_kafka_with_one_trace_and_the_lobby_is_pushed(platform
     )
     assert dict(record.headers)["traceparent"].decode().split("-")[1] == trace_id
 
+    # ops see the hop: the gateway's client span is the parent of identify's server span
+    spans = [s for s in SPANS.get_finished_spans() if format(s.context.trace_id, "032x") == trace_id]
+    [client_span] = [s for s in spans if s.kind is SpanKind.CLIENT and "/observations" in str(s.attributes)]
+    hop = client_span.context.span_id
+    [server_span] = [s for s in spans if s.kind is SpanKind.SERVER and s.parent and s.parent.span_id == hop]
+    assert "/observations" in server_span.name
+
     # the lobby of BR001 is pushed the guidance; BR002's lobby is not
     row = await asyncio.wait_for(next_push_for(lobby_ws, result["identificationId"]), 15)
     assert row == {
@@ -161,7 +177,7 @@ async def test_mutation_to_kafka_with_one_trace_and_the_lobby_is_pushed(platform
 
 
 async def test_a_websocket_without_a_valid_token_is_closed(platform):
-    _, ws_url = platform
+    _, ws_url, _ = platform
     from websockets.exceptions import ConnectionClosed, InvalidStatus
 
     with pytest.raises((ConnectionClosed, InvalidStatus)):
@@ -182,7 +198,7 @@ async def graphql_as(
 
 
 async def test_other_roles_views_against_the_real_service(platform):
-    client, _ = platform
+    client, _, _ = platform
     recorded = await graphql_as(
         client,
         LOBBY,
@@ -225,3 +241,36 @@ async def test_other_roles_views_against_the_real_service(platform):
     forbidden = await graphql_as(client, elsewhere, '{ customerRating(customerId: "E2E002") { tier } }')
     assert forbidden["data"]["customerRating"] is None
     assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+LOBBY_LIST = "{ lobbyList { identificationId customerId } }"
+
+
+async def lobby_ids(client: httpx.AsyncClient) -> list[str]:
+    body = await graphql_as(client, LOBBY, LOBBY_LIST)
+    return [row["identificationId"] for row in body["data"]["lobbyList"]]
+
+
+async def test_the_kept_lobby_list_follows_every_identification(platform):
+    """The gateway keeps the lobby list between identifications: its own mutation shows at once,
+    and one recorded elsewhere (another gateway, a teller's system) shows once its event arrives."""
+    client, _, identify_url = platform
+    before = await lobby_ids(client)
+    recorded = await graphql_as(client, LOBBY, MUTATION, {"o": {"customerId": "E2E003"}})
+    own = recorded["data"]["recordObservation"]["identificationId"]
+    assert (await lobby_ids(client))[0] == own
+    kept = await lobby_ids(client)
+
+    async with httpx.AsyncClient(base_url=identify_url, timeout=10) as identify:
+        direct = await identify.post(
+            "/observations", json={"customer_id": "E2E004"}, headers={"Authorization": f"Bearer {LOBBY}"}
+        )
+    assert direct.status_code in (200, 201), direct.text
+    elsewhere = direct.json()["identification_id"]
+
+    for _ in range(200):  # polled, as a lobby screen does; the event drops the kept list, not the TTL
+        if elsewhere in (ids := await lobby_ids(client)):
+            break
+        await asyncio.sleep(0.05)
+    assert ids[:2] == [elsewhere, own]
+    assert set(before) <= set(kept)

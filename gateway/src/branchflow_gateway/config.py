@@ -10,8 +10,8 @@ class GatewaySettings(ServiceSettings):
     http_port: int = 8000
     identify_url: str = "http://127.0.0.1:8001"
     upstream_timeout_seconds: float = 5.0
-    # httpcore scans every pooled connection on each request and release (61 % of the gateway's
-    # CPU with 200 connections, bench/gateway_lobby_list.py): a small pool is faster
+    # connections to each service: one uvicorn worker there serves a few at a time, and more
+    # would only queue inside it
     upstream_max_connections: int = 8
     # query limits (safe by default)
     max_depth: int = 8
@@ -19,3 +19,6 @@ class GatewaySettings(ServiceSettings):
     max_aliases: int = 15
     # live push: consume customer.identified for the lobby's subscription
     live_updates: bool = True
+    # the lobby list is kept between identifications (each one's event drops it), at most this
+    # long; 0 = always ask identify. Only with live updates on: the events are what drop it
+    lobby_list_cache_seconds: float = 5.0

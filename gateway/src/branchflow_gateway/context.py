@@ -5,6 +5,7 @@ from strawberry.types import Info as StrawberryInfo
 from branchflow_gateway.identify_client import IdentifyClient
 from branchflow_gateway.live import LiveIdentifications
 from branchflow_gateway.loaders import Loaders
+from branchflow_gateway.lobby_lists import LobbyLists
 from branchflow_runtime.auth import Staff
 
 
@@ -17,6 +18,7 @@ class GatewayContext:
     identify: IdentifyClient
     loaders: Loaders
     live: LiveIdentifications | None
+    lobby_lists: LobbyLists
 
 
 Info = StrawberryInfo[GatewayContext, None]

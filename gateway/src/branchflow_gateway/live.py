@@ -1,13 +1,14 @@
 """The lobby's live push: this gateway reads ``customer.identified`` from Kafka without a
 consumer group (every replica reads every event) and hands each new identification, reduced to
-its guidance, to the subscriptions of its branch."""
+its guidance, to the subscriptions of its branch, and tells its listeners (the lobby list cache)
+which branch changed."""
 
 import asyncio
 import contextlib
 import json
 import logging
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from pydantic import ValidationError
@@ -26,6 +27,10 @@ class LiveIdentifications:
         self._consumer: AIOKafkaConsumer | None = None
         self._task: asyncio.Task | None = None
         self.ready = asyncio.Event()  # set once the partitions are assigned (tests wait on it)
+        # counts the times the feed started following; what was learned under an earlier epoch
+        # may have missed events while the feed was down
+        self.epoch = 0
+        self.listeners: list[Callable[[str], None]] = []  # called with the branch of each event
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="live-identifications")
@@ -61,6 +66,8 @@ class LiveIdentifications:
             if queue.full():
                 queue.get_nowait()
             queue.put_nowait(row)
+        for listener in self.listeners:
+            listener(event.branch_id)
 
     async def _run(self) -> None:
         while True:
@@ -87,6 +94,7 @@ class LiveIdentifications:
                 await consumer.seek_to_end(*partitions)
             for partition in partitions:
                 await consumer.position(partition)
+            self.epoch += 1
             self.ready.set()
             async for record in consumer:
                 self._handle(record.value)

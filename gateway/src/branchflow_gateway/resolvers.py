@@ -31,7 +31,7 @@ def me(info: Info) -> Me:
 async def lobby_list(info: Info, day: date | None = None) -> list[LobbyIdentification] | None:
     """Today's (or ``day``'s) identifications in the own branch, newest first, as guidance."""
     ctx = info.context
-    rows = await ctx.identify.lobby_list(ctx.staff.token, ctx.staff.branch_id, day)
+    rows = await ctx.lobby_lists.rows(ctx.staff, day)
     return [LobbyIdentification.from_json(r) for r in rows]
 
 
@@ -39,6 +39,7 @@ async def record_observation(info: Info, observation: ObservationInput) -> Obser
     """Record what was observed of a customer; the answer is where to send them."""
     ctx = info.context
     data = await ctx.identify.record_observation(ctx.staff.token, observation.to_json())
+    ctx.lobby_lists.changed(ctx.staff.branch_id)  # this caller sees its own identification next
     return ObservationResult(
         identification_id=strawberry.ID(data["identification_id"]),
         customer_id=data["customer_id"],

@@ -1,5 +1,6 @@
 """How every service process serves its app: uvicorn, one worker, settings' host and port."""
 
+import gc
 import logging
 from collections.abc import Callable
 
@@ -10,10 +11,21 @@ from branchflow_runtime.settings import ServiceSettings
 
 def serve(create_app: Callable, settings: ServiceSettings) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    app = create_app(settings)
+    freeze_startup_heap()
     uvicorn.run(
-        create_app(settings),
+        app,
         host=settings.http_host,
         port=settings.http_port,
         log_level="info",
         access_log=settings.access_log,
     )
+
+
+def freeze_startup_heap() -> None:
+    """What exists once the app is built (modules, schemas, routes) lives as long as the process:
+    take it out of the garbage collector's view. Otherwise every full collection walks it all,
+    a pause of about 40 ms in the gateway (its eight role schemas) that lands on whichever
+    requests are in flight (bench/gateway_lobby_list.py)."""
+    gc.collect()
+    gc.freeze()

@@ -48,6 +48,14 @@ def instrument_httpx() -> None:
         HTTPXClientInstrumentor().instrument()
 
 
+def instrument_httpx_client(client) -> None:
+    """Client spans for one client whatever its transport (the class-level instrumentation above
+    covers only httpx's own transport)."""
+    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
+
+    HTTPXClientInstrumentor.instrument_client(client)
+
+
 def instrument_engine(engine) -> None:
     """SQLAlchemy query spans (child spans of the request or the consumer)."""
     from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
