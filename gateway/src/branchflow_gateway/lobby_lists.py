@@ -45,7 +45,7 @@ class LobbyLists:
         self._ttl = ttl_seconds
         self._clock = clock
         self._today = today
-        self._kept: dict[tuple[str, Role], _Kept] = {}
+        self._kept: dict[str, dict[Role, _Kept]] = defaultdict(dict)  # branch → role → rows
         # bumped by every change of a branch: rows asked for before a change are not kept
         self._changes: dict[str, int] = defaultdict(int)
         if live is not None and ttl_seconds > 0:
@@ -56,21 +56,19 @@ class LobbyLists:
         today = self._today()
         if not self._following() or day not in (None, today):
             return await self._identify.lobby_list(staff.token, staff.branch_id, day)
-        key = (staff.branch_id, staff.role)
-        kept = self._kept.get(key)
+        kept = self._kept[staff.branch_id].get(staff.role)
         if kept and kept.day == today and kept.epoch == self._live.epoch and kept.expires_at > self._clock():
             return kept.rows
         changes, epoch = self._changes[staff.branch_id], self._live.epoch
         rows = await self._identify.lobby_list(staff.token, staff.branch_id, today)
         if self._changes[staff.branch_id] == changes and self._following():
-            self._kept[key] = _Kept(today, rows, epoch, self._clock() + self._ttl)
+            self._kept[staff.branch_id][staff.role] = _Kept(today, rows, epoch, self._clock() + self._ttl)
         return rows
 
     def changed(self, branch_id: str) -> None:
         """Someone in the branch was identified: its kept lists are out of date."""
         self._changes[branch_id] += 1
-        for key in [key for key in self._kept if key[0] == branch_id]:
-            del self._kept[key]
+        self._kept.pop(branch_id, None)
 
     def _following(self) -> bool:
         return self._ttl > 0 and self._live is not None and self._live.ready.is_set()
