@@ -123,3 +123,33 @@ async def test_a_day_out_of_range_is_refused_not_a_server_error(client):
     )
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["query", "day"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"name": "王\x00芳"}, "name"),
+        ({"address": "世纪大道\x00100号"}, "address"),
+        ({"branch_id": "BR\x00001"}, "branch_id"),
+        ({"wealth_manager_id": "wm owner"}, "wealth_manager_id"),
+    ],
+)
+async def test_facts_with_control_characters_or_odd_ids_are_refused_and_name_the_field(client, change, field):
+    """PostgreSQL refuses NUL in text: caught as bad input, never a server error."""
+    response = await client.put(
+        "/customers/ACC009/facts", json={**FACTS, **change}, headers=auth(Role.HEAD_OFFICE)
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"][0]["loc"] == ["body", field]
+
+
+async def test_free_text_keeps_any_script_and_line_breaks(client):
+    facts = {**FACTS, "address": "上海市浦东新区\n世纪大道100号", "occupation": "企业主\t(制造业)"}
+    response = await client.put("/customers/ACC010/facts", json=facts, headers=auth(Role.WEALTH_MANAGER))
+    assert response.status_code == 200, response.text
+
+
+async def test_a_branch_path_with_a_nul_is_refused_not_a_server_error(client):
+    response = await client.get("/branches/BR%00001/identifications", headers=auth(Role.HEAD_OFFICE))
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["path", "branch_id"]

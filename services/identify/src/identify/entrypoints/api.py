@@ -23,6 +23,7 @@ from identify.domain.facts import CustomerFacts
 from identify.domain.guidance import guide
 from identify.entrypoints.schemas import (
     MAX_BATCH,
+    BranchId,
     CustomerId,
     FactsIn,
     FactsUpsertOut,
@@ -239,7 +240,7 @@ def _rating_out(row) -> RatingOut:
     responses={200: {"model": list[IdentificationOut] | list[LobbyIdentificationOut]}},
 )
 async def list_identifications(
-    branch_id: str,
+    branch_id: BranchId,
     request: Request,
     day: BranchDay = None,
     limit: int = Query(default=500, ge=1, le=5000),
@@ -310,7 +311,7 @@ def _visible_in_order(rows, key: str, asked: list[str], staff: Staff) -> list:
     summary="How many identifications a branch made on a day (branch time), by tier and channel",
 )
 async def get_branch_identification_counts(
-    branch_id: str,
+    branch_id: BranchId,
     request: Request,
     day: BranchDay = None,
     staff: Staff = Depends(require_role(*COUNT_READERS)),

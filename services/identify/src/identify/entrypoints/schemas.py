@@ -12,6 +12,17 @@ from identify.domain.guidance import VisitPurpose
 from identify.domain.signals import InvalidSignal, ObservedSignal
 
 CustomerId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+BranchId = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")]
+StaffId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+# free text as staff type it: any script, tabs and line breaks, but no other control characters
+# (PostgreSQL refuses NUL in text; the rest is never meant)
+_PLAIN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
+def plain_text(max_length: int):
+    return Annotated[str, Field(max_length=max_length, pattern=_PLAIN)]
+
+
 Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
 
 
@@ -57,13 +68,13 @@ class GuidanceOut(BaseModel):
 class FactsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    branch_id: str = Field(min_length=1, max_length=32)
+    branch_id: BranchId
     deposits: Money = Decimal("0")
     funds: Money = Decimal("0")
     insurance: Money = Decimal("0")
     wealth_products: Money = Decimal("0")
     loans: Money = Decimal("0")
-    occupation: str | None = Field(default=None, max_length=64)
+    occupation: plain_text(64) | None = None
     address_area: str | None = Field(
         default=None, pattern=r"^(high_end_residential|high_end_office|ordinary)$"
     )
@@ -72,11 +83,11 @@ class FactsIn(BaseModel):
     own_bank_vip: bool = False
     other_bank_vip: bool = False
     banks_mainly_elsewhere: bool = False
-    wealth_manager_id: str | None = Field(default=None, max_length=64)
-    name: str | None = Field(default=None, max_length=128)
+    wealth_manager_id: StaffId | None = None
+    name: plain_text(128) | None = None
     id_number: str | None = Field(default=None, pattern=r"^[0-9]{17}[0-9Xx]$")
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9 -]{7,20}$")
-    address: str | None = Field(default=None, max_length=256)
+    address: plain_text(256) | None = None
 
 
 class ScoreItemOut(BaseModel):
