@@ -4,6 +4,7 @@ from contextlib import asynccontextmanager
 from contextvars import ContextVar
 
 import httpx
+import orjson
 from fastapi import FastAPI
 from httpx_aiohttp import AiohttpTransport
 from starlette.requests import Request
@@ -42,6 +43,9 @@ class RoleGraphQL(GraphQL):
     def __init__(self, schema, gateway: "Gateway", **kwargs) -> None:
         super().__init__(schema, **kwargs)
         self.gateway = gateway
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)  # the response body: ~3x faster than json.dumps
 
     async def process_result(self, request, result):
         # errors raised before execution (parsing, the token limit) skip the schema's

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx
+import orjson
 from opentelemetry import propagate
 
 from branchflow_gateway.errors import BadUserInput, Forbidden, NotFound, Unauthenticated, UpstreamUnavailable
@@ -23,7 +24,7 @@ class IdentifyClient:
         except httpx.HTTPError as exc:
             raise UpstreamUnavailable(f"the identify service is unavailable ({type(exc).__name__})") from exc
         if response.status_code < 400:
-            return response.json()
+            return orjson.loads(response.content)
         detail = _detail(response)
         match response.status_code:
             case 401:
