@@ -114,7 +114,9 @@ async def _record(client: httpx.AsyncClient) -> httpx.Response:
 async def subscribe(url: str, token: str):
     ws = await connect(f"{url}?token={token}", subprotocols=["graphql-transport-ws"])
     await ws.send(json.dumps({"type": "connection_init"}))
-    assert json.loads(await ws.recv())["type"] == "connection_ack"
+    ack = await ws.recv()
+    assert isinstance(ack, str), "graphql-transport-ws messages are text frames"
+    assert json.loads(ack)["type"] == "connection_ack"
     await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIPTION}}))
     await asyncio.sleep(0.2)  # let the subscription register before the event
     return ws
@@ -123,7 +125,9 @@ async def subscribe(url: str, token: str):
 async def next_push_for(ws, identification_id: str) -> dict:
     """The pushed row of one identification (earlier ones of the branch may come first)."""
     while True:
-        message = json.loads(await ws.recv())
+        frame = await ws.recv()
+        assert isinstance(frame, str), "graphql-transport-ws messages are text frames"
+        message = json.loads(frame)
         assert message["type"] == "next", message
         row = message["payload"]["data"]["lobbyIdentifications"]
         if row["identificationId"] == identification_id:

@@ -44,8 +44,10 @@ class RoleGraphQL(GraphQL):
         super().__init__(schema, **kwargs)
         self.gateway = gateway
 
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)  # the response body: ~3x faster than json.dumps
+    def encode_json(self, data: object) -> str:
+        # orjson is several times faster than json.dumps; text, not bytes, because Strawberry
+        # sends bytes over a WebSocket as binary frames, which graphql-ws clients cannot read
+        return orjson.dumps(data).decode()
 
     async def process_result(self, request, result):
         # errors raised before execution (parsing, the token limit) skip the schema's
