@@ -22,7 +22,7 @@ class IdentifyClient:
         try:
             response = await self._http.request(method, path, headers=headers, **kwargs)
         except httpx.HTTPError as exc:
-            raise UpstreamUnavailable(f"the identify service is unavailable ({type(exc).__name__})") from exc
+            raise UpstreamUnavailable(f"the identify service is unavailable ({_why(exc)})") from exc
         if response.status_code < 400:
             return orjson.loads(response.content)
         detail = _detail(response)
@@ -68,6 +68,17 @@ class IdentifyClient:
     async def counts_all_branches(self, token: str, day: date | None) -> list[dict]:
         params = {"day": day.isoformat()} if day else {}
         return await self._call("GET", "/identification-counts", token, params=params)
+
+
+def _why(exc: httpx.HTTPError) -> str:
+    """For ops, in words. (aiohttp's refused connection arrives as a ConnectTimeout.)"""
+    match exc:
+        case httpx.ConnectError() | httpx.ConnectTimeout():
+            return "could not connect"
+        case httpx.TimeoutException():
+            return "no answer in time"
+        case _:
+            return type(exc).__name__
 
 
 def _segment(value: str) -> str:
