@@ -7,7 +7,6 @@ import json
 
 import httpx
 import pytest
-import uvicorn
 from opentelemetry import context as otel_context
 from opentelemetry import propagate
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -19,10 +18,9 @@ from branchflow_contracts import Topic
 from branchflow_gateway.app import create_app as create_gateway
 from branchflow_gateway.config import GatewaySettings
 from branchflow_runtime.auth import Role, mint_token
-from branchflow_runtime.embedded import free_port
 from branchflow_runtime.settings import DEV_JWT_SECRET
 from branchflow_runtime.telemetry import setup_tracing
-from branchflow_runtime.testing import read_events
+from branchflow_runtime.testing import read_events, serving
 from identify.bootstrap import create_app as create_identify
 from identify.config import IdentifySettings
 
@@ -35,58 +33,42 @@ MUTATION = """mutation($o: ObservationInput!) {
   recordObservation(observation: $o) { identificationId guidance { action callWealthManager } } }"""
 
 
-async def serve(app, port: int) -> tuple[uvicorn.Server, asyncio.Task]:
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.05)
-    return server, task
-
-
 SPANS = InMemorySpanExporter()
 
 
 @pytest.fixture(scope="module")
 async def platform(kafka_broker, database_factory):
     setup_tracing("e2e", [SimpleSpanProcessor(SPANS)])  # both apps run in this process
-    identify_port, gateway_port = free_port(), free_port()
     identify = create_identify(
         IdentifySettings(
             database_url=await database_factory("e2e_identify"),
             kafka_bootstrap_servers=kafka_broker.bootstrap_servers,
-            http_port=identify_port,
             start_consumers=False,
             start_sweeper=False,
             relay_idle_poll_seconds=0.2,
         )
     )
-    gateway = create_gateway(
-        GatewaySettings(
-            identify_url=f"http://127.0.0.1:{identify_port}",
-            kafka_bootstrap_servers=kafka_broker.bootstrap_servers,
-            http_port=gateway_port,
-            lobby_list_cache_seconds=300,  # a kept list that missed an event would stay stale
+    async with serving(identify) as identify_url:
+        gateway = create_gateway(
+            GatewaySettings(
+                identify_url=identify_url,
+                kafka_bootstrap_servers=kafka_broker.bootstrap_servers,
+                lobby_list_cache_seconds=300,  # a kept list that missed an event would stay stale
+            )
         )
-    )
-    servers = [await serve(identify, identify_port), await serve(gateway, gateway_port)]
-    base = f"http://127.0.0.1:{gateway_port}"
-    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
-        # the topic exists once something was identified; then the gateway's live feed is ready
-        warm = await client.post(
-            "/graphql",
-            json={"query": MUTATION, "variables": {"o": {"customerId": "E2EWARM"}}},
-            headers={"Authorization": f"Bearer {LOBBY}"},
-        )
-        assert warm.status_code == 200, warm.text
-        await asyncio.wait_for(gateway.state.gateway.live.ready.wait(), 30)
-        yield client, f"ws://127.0.0.1:{gateway_port}/graphql", f"http://127.0.0.1:{identify_port}"
-    for server, task in reversed(servers):
-        server.should_exit = True
-        await task
+        async with (
+            serving(gateway) as gateway_url,
+            httpx.AsyncClient(base_url=gateway_url, timeout=10) as client,
+        ):
+            # the topic exists once something was identified; then the gateway's live feed is ready
+            warm = await client.post(
+                "/graphql",
+                json={"query": MUTATION, "variables": {"o": {"customerId": "E2EWARM"}}},
+                headers={"Authorization": f"Bearer {LOBBY}"},
+            )
+            assert warm.status_code == 200, warm.text
+            await asyncio.wait_for(gateway.state.gateway.live.ready.wait(), 30)
+            yield client, gateway_url.replace("http://", "ws://") + "/graphql", identify_url
 
 
 async def _record(client: httpx.AsyncClient) -> httpx.Response:

@@ -10,20 +10,18 @@ Needs node and ``npm ci --prefix gateway/tests/audit`` (``make test`` does it).
 """
 
 import asyncio
-import contextlib
 import json
 import shutil
-import socket
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from branchflow_gateway.app import create_app
 from branchflow_gateway.config import GatewaySettings
 from branchflow_runtime.auth import Role, mint_token
 from branchflow_runtime.settings import DEV_JWT_SECRET
+from branchflow_runtime.testing import serving
 
 HERE = Path(__file__).resolve().parent
 AUDIT_SCRIPT = HERE / "audit.mjs"
@@ -58,28 +56,8 @@ async def gateway_url(request):
         GatewaySettings(live_updates=False, dev_mode=request.param),
         identify_transport=httpx.MockTransport(fake_identify),
     )
-    # bind first and hand uvicorn the socket: no window in which another process takes the port
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    )
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        async with asyncio.timeout(15):
-            while not server.started:
-                if task.done():  # start-up failed: surface its exception
-                    task.result()
-                    pytest.fail("uvicorn stopped before it started serving the gateway")
-                await asyncio.sleep(0.02)
-        yield f"http://127.0.0.1:{port}/graphql"
-    finally:
-        server.should_exit = True
-        with contextlib.suppress(asyncio.CancelledError):
-            await asyncio.wait_for(task, timeout=10)
-        sock.close()
+    async with serving(app) as base_url:
+        yield f"{base_url}/graphql"
 
 
 async def _run_audits(url: str, token: str) -> dict:

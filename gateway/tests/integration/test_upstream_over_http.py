@@ -6,7 +6,6 @@ import asyncio
 
 import httpx
 import pytest
-import uvicorn
 from asgi_lifespan import LifespanManager
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse
@@ -17,6 +16,7 @@ from branchflow_gateway.config import GatewaySettings
 from branchflow_runtime.auth import Role, mint_token
 from branchflow_runtime.embedded import free_port
 from branchflow_runtime.settings import DEV_JWT_SECRET
+from branchflow_runtime.testing import serving
 
 LOBBY = mint_token("lm-1", Role.LOBBY_MANAGER, "BR001", secret=DEV_JWT_SECRET)
 QUERY = "{ me { staffId } lobbyList { customerId } }"
@@ -47,16 +47,8 @@ async def lobby_list(request):
 async def upstream():
     """A stand-in identify on a real port, whose behaviour each test picks."""
     app = Starlette(routes=[Route("/branches/{branch_id}/identifications", lobby_list)])
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    for _ in range(500):  # up to 10 s
-        if server.started:
-            break
-        await asyncio.sleep(0.02)
-    yield app, f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+    async with serving(app) as base_url:
+        yield app, base_url
 
 
 async def ask(identify_url: str) -> dict:

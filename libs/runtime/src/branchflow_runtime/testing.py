@@ -1,13 +1,16 @@
 """Pytest plugin (``-p branchflow_runtime.testing``): the real infrastructure, started once per
 test session — the Tansu broker, and PostgreSQL (``TEST_DATABASE_URL``, else embedded) — and
-a fresh database per use."""
+a fresh database per use — and ``serving``, an app on a real loopback port for one test."""
 
+import asyncio
 import contextlib
 import os
+import socket
 import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
+import uvicorn
 
 from branchflow_runtime.database import async_url, drop_database, ensure_database, with_database
 from branchflow_runtime.embedded import EmbeddedKafkaBroker, EmbeddedPostgres
@@ -92,3 +95,29 @@ async def read_events(bootstrap_servers: str, topic: str, count: int, *, match=N
     finally:
         await consumer.stop()
     return found[:count] if count else found
+
+
+@contextlib.asynccontextmanager
+async def serving(app, *, startup_timeout: float = 15.0) -> AsyncIterator[str]:
+    """``app`` served by uvicorn in this event loop on a free loopback port, lifespan on; yields
+    its base URL. The socket is bound first and handed to uvicorn, so no other process can take
+    the port in between; a start-up that fails raises its own exception."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        async with asyncio.timeout(startup_timeout):
+            while not server.started:
+                if task.done():
+                    task.result()
+                    raise RuntimeError("uvicorn stopped before it started serving")
+                await asyncio.sleep(0.02)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        with contextlib.suppress(asyncio.CancelledError):
+            await asyncio.wait_for(task, timeout=10)
+        sock.close()
