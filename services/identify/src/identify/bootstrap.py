@@ -28,7 +28,7 @@ from identify.config import IdentifySettings
 from identify.domain.rating import RatingRules
 from identify.entrypoints.api import router
 from identify.entrypoints.consumers import register_consumers
-from identify.unit_of_work import SqlUnitOfWork
+from identify.unit_of_work import sql_unit_of_work
 
 log = logging.getLogger("identify")
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -57,8 +57,8 @@ class Container:
     tasks: list[asyncio.Task] = field(default_factory=list)
     embedded_postgres: EmbeddedPostgres | None = None
 
-    def unit_of_work(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, on_commit=self.relay.wake if self.relay else lambda: None)
+    def unit_of_work(self):
+        return sql_unit_of_work(self.engine, on_commit=self.relay.wake if self.relay else lambda: None)
 
 
 async def start(settings: IdentifySettings) -> Container:
