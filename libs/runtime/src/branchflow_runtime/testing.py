@@ -7,6 +7,7 @@ import contextlib
 import os
 import socket
 import uuid
+import warnings
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -50,7 +51,10 @@ def database_factory(postgres_server_url):
 
     async def drop_all() -> None:
         for url in created:
-            await drop_database(url)
+            try:
+                await drop_database(url)
+            except Exception as exc:  # cleanup only: a busy or stopping server must not fail the run
+                warnings.warn(f"could not drop {url}: {exc!r}", stacklevel=1)
 
     # with a loop still running the databases go with the (embedded) server instead
     with contextlib.suppress(RuntimeError):

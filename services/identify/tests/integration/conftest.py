@@ -1,6 +1,8 @@
 """The identify service running in-process against the real broker and a real PostgreSQL
 database of its own, started once per test session (the consumer-group join takes seconds)."""
 
+import asyncio
+
 import httpx
 import pytest
 from asgi_lifespan import LifespanManager
@@ -30,6 +32,8 @@ async def identify_app(kafka_broker, database_factory):
     )
     app = create_app(settings)
     async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30) as manager:
+        # the consumers join in the background; the system-mining tests need them following
+        await asyncio.wait_for(app.state.container.consumers_ready.wait(), 60)
         yield manager.app
 
 

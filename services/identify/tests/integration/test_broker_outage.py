@@ -58,3 +58,46 @@ async def test_identifications_recorded_while_the_broker_is_down_are_delivered(d
             assert delivered == ids
     finally:
         broker.stop()
+
+
+async def test_http_is_served_before_the_broker_is_there_and_the_consumers_join_later(database_factory):
+    """A service answers as soon as its database is ready: the broker connection and the
+    consumer group start in the background (a group can take many seconds to settle)."""
+    broker = EmbeddedKafkaBroker()  # its port is chosen, nothing listens yet
+    settings = IdentifySettings(
+        database_url=await database_factory("identify_late_broker"),
+        kafka_bootstrap_servers=broker.bootstrap_servers,
+        kafka_group_id="identify-late-broker",
+        start_sweeper=False,
+        relay_idle_poll_seconds=0.2,
+        relay_max_backoff_seconds=1.0,
+    )
+    app = create_app(settings)
+    try:
+        async with (
+            LifespanManager(app, startup_timeout=30, shutdown_timeout=30) as manager,
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://i") as client,
+        ):
+            response = await client.post(
+                "/observations", json={"customer_id": "LATE001"}, headers=auth(Role.LOBBY_MANAGER)
+            )
+            assert response.status_code == 201, response.text
+            ready = await client.get("/health/ready")
+            assert ready.status_code == 200
+            assert ready.json() | {"outbox_pending": 1} == {
+                "status": "ok",
+                "database": True,
+                "broker": False,
+                "consumers": False,
+                "outbox_pending": 1,
+            }
+
+            broker.start()
+            container = app.state.container
+            await asyncio.wait_for(container.consumers_ready.wait(), 60)
+            [record] = await read_events(broker.bootstrap_servers, Topic.CUSTOMER_IDENTIFIED, 1, timeout=30)
+            assert json.loads(record.value)["customer_id"] == "LATE001"
+            report = (await client.get("/health/ready")).json()
+            assert report["broker"] is True and report["consumers"] is True
+    finally:
+        broker.stop()

@@ -4,12 +4,13 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
+from fastapi import Depends, HTTPException, Query, Request, Response, status
 from pydantic import TypeAdapter
 
 from branchflow_contracts import Channel, CustomerTier, Guidance
 from branchflow_runtime.auth import Role, Staff
 from branchflow_runtime.auth.fastapi import check_branch, current_staff, require_role
+from branchflow_runtime.http_errors import service_router
 from branchflow_runtime.privacy import (
     BRANCH_ZONE,
     local_time,
@@ -35,7 +36,7 @@ from identify.entrypoints.schemas import (
     RatingOut,
 )
 
-router = APIRouter()
+router = service_router()
 # A calendar day in the branch's zone. Bounded: the first and last days a datetime can hold
 # cannot be turned into a UTC interval (found by the API fuzz test).
 BranchDay = Annotated[

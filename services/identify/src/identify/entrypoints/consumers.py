@@ -1,20 +1,19 @@
 """Kafka subscribers (FastStream). Thin: read the envelope, call the handler."""
 
-from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
 from branchflow_contracts import Topic, TransactionPosted
 from branchflow_runtime.messaging import cloudevents_codec
+from branchflow_runtime.service import consumer_options
 from identify import handlers
+from identify.config import IdentifySettings
 
 
-def register_consumers(broker: KafkaBroker, container, group_id: str) -> None:
+def register_consumers(broker: KafkaBroker, container, settings: IdentifySettings) -> None:
     @broker.subscriber(
         str(Topic.CORE_TRANSACTION_POSTED),
-        group_id=group_id,
-        ack_policy=AckPolicy.ACK,  # commit after the handler's transaction, not before
-        auto_offset_reset="earliest",
+        **consumer_options(settings, default_group="identify"),
         title=f"{Topic.CORE_TRANSACTION_POSTED}:identify",
         description="System mining: large posted transactions become identifications on channel "
         "`system`. Redeliveries are dropped by event id; poison messages go to "
