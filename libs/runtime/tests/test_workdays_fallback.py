@@ -3,6 +3,7 @@ independently of the code (published lunar calendars; the State Council's 2025/2
 
 from datetime import UTC, date, datetime, timedelta
 
+import chinese_calendar
 import pytest
 
 from branchflow_runtime.workdays import (
@@ -15,6 +16,7 @@ from branchflow_runtime.workdays import (
     festivals,
     statutory_holidays,
 )
+from branchflow_runtime.workdays.lunar import qingming
 
 CALENDAR = WorkingCalendar()
 
@@ -122,3 +124,12 @@ def test_festivals_of_2026_and_2027():
     assert days_2027[FestivalCode.SPRING_FESTIVAL] == date(2027, 2, 6)
     assert days_2027[FestivalCode.QINGMING] == date(2027, 4, 5)
     assert len(days_2027) == len(FestivalCode)
+
+
+def test_qingming_agrees_with_chinese_calendars_solar_term_formula():
+    """Two independent computations of the solar term: lunar-python's astronomy and
+    chinese-calendar's 寿星 formula, over the rest of the 21st century (the formula's constants
+    are per century; in 2100 it says 4 April where the astronomy says 5 April)."""
+    for year in range(2027, 2100):
+        terms = chinese_calendar.get_solar_terms(date(year, 4, 1), date(year, 4, 30))
+        assert [day for day, name in terms if name == "清明"] == [qingming(year)], year
