@@ -38,6 +38,28 @@ def test_bad_tokens_are_refused_with_the_reason(token, reason):
         VERIFIER.verify(token)
 
 
+def _claims(**overrides) -> str:
+    claims = {"sub": "tl-1", "role": "teller", "branch": "BR001", "exp": 4102444800}
+    claims.update({"aud": "branchflow", "iss": "branchflow", **overrides})
+    return jwt.encode(claims, DEV_JWT_SECRET, algorithm="HS256")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"branch": ["BR001", "BR002"]}, "claim 'branch'"),
+        ({"branch": 1}, "claim 'branch'"),
+        ({"branch": ""}, "claim 'branch'"),
+        ({"branch": "BR001/../BR002"}, "claim 'branch'"),
+        ({"sub": ""}, "claim 'sub'"),
+        ({"role": ["teller"]}, "claim 'role'"),
+    ],
+)
+def test_claims_of_the_wrong_type_are_refused_not_turned_into_text(overrides, reason):
+    with pytest.raises(InvalidToken, match=reason):
+        VERIFIER.verify(_claims(**overrides))
+
+
 def test_production_tokens_verify_against_the_identity_providers_jwks():
     """RS256 tokens checked with keys fetched from a JWKS endpoint (real HTTP, on loopback)."""
     import json

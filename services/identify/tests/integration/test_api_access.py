@@ -153,3 +153,19 @@ async def test_a_branch_path_with_a_nul_is_refused_not_a_server_error(client):
     response = await client.get("/branches/BR%00001/identifications", headers=auth(Role.HEAD_OFFICE))
     assert response.status_code == 422
     assert response.json()["detail"][0]["loc"] == ["path", "branch_id"]
+
+
+async def test_a_token_whose_branch_is_a_list_is_401_not_read_as_text(client):
+    import jwt
+
+    from branchflow_runtime.settings import DEV_JWT_SECRET
+
+    claims = {"sub": "lm-9", "role": "lobby_manager", "branch": ["BR001", "BR002"], "exp": 4102444800}
+    token = jwt.encode(
+        {**claims, "aud": "branchflow", "iss": "branchflow"}, DEV_JWT_SECRET, algorithm="HS256"
+    )
+    response = await client.get(
+        "/branches/BR001/identifications", headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 401
+    assert "claim 'branch'" in response.json()["detail"]

@@ -1,3 +1,4 @@
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -82,12 +83,36 @@ class TokenVerifier:
             raise InvalidToken("token expired") from exc
         except jwt.PyJWTError as exc:
             raise InvalidToken(f"invalid token: {exc}") from exc
-        try:
-            role = Role(claims["role"])
-        except ValueError as exc:
-            raise InvalidToken(f"unknown role {claims['role']!r}") from exc
-        staff = Staff(staff_id=str(claims["sub"]), role=role, branch_id=str(claims["branch"]), token=token)
+        staff = Staff(
+            staff_id=_claim(claims, "sub", STAFF_ID),
+            role=_role(claims["role"]),
+            branch_id=_claim(claims, "branch", BRANCH_ID),
+            token=token,
+        )
         return staff, float(claims["exp"])
+
+
+# the identifiers the services accept in paths and bodies: a claim that is not one is not ours
+STAFF_ID = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+BRANCH_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+
+
+def _claim(claims: dict, name: str, pattern: re.Pattern) -> str:
+    """A claim that must be an identifier: a list, a number or an empty string is refused, never
+    turned into text."""
+    value = claims[name]
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise InvalidToken(f"claim {name!r} must be an identifier matching {pattern.pattern}")
+    return value
+
+
+def _role(value) -> Role:
+    if not isinstance(value, str):
+        raise InvalidToken("claim 'role' must be a string")
+    try:
+        return Role(value)
+    except ValueError:
+        raise InvalidToken(f"unknown role {value[:40]!r}") from None
 
 
 def mint_token(
