@@ -16,6 +16,7 @@ from branchflow_contracts.events import (
     contract_for_topic,
     contract_for_type,
 )
+from branchflow_contracts.money import Money
 from branchflow_contracts.topics import Topic, dead_letter_topic
 from branchflow_contracts.vocabulary import (
     Channel,
@@ -35,6 +36,7 @@ __all__ = [
     "EventContract",
     "Guidance",
     "GuidanceAction",
+    "Money",
     "PlanDue",
     "Signal",
     "SignalCategory",

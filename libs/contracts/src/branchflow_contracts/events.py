@@ -6,6 +6,7 @@ from typing import ClassVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from branchflow_contracts.money import Money
 from branchflow_contracts.topics import Topic
 from branchflow_contracts.vocabulary import Channel, CustomerTier, Guidance, SignalCategory
 
@@ -26,7 +27,7 @@ class Signal(BaseModel):
 
     category: SignalCategory
     kind: str
-    amount: Decimal | None = None
+    amount: Money | None = Field(default=None, description="CNY; large business signals only")
 
 
 class CustomerIdentified(EventContract):

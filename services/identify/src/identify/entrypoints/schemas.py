@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
-from branchflow_contracts import Channel, CustomerTier, Guidance, SignalCategory
+from branchflow_contracts import Channel, CustomerTier, Guidance, Money, SignalCategory
 from identify.domain.guidance import VisitPurpose
 from identify.domain.signals import InvalidSignal, ObservedSignal
 
@@ -21,9 +21,6 @@ _PLAIN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
 def plain_text(max_length: int):
     return Annotated[str, Field(max_length=max_length, pattern=_PLAIN)]
-
-
-Money = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=2)]
 
 
 class SignalIn(BaseModel):
