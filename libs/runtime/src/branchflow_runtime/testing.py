@@ -17,6 +17,17 @@ from branchflow_runtime.database import async_url, drop_database, ensure_databas
 from branchflow_runtime.embedded import EmbeddedKafkaBroker, EmbeddedPostgres
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_configure(config) -> None:
+    """Each checkout keeps its temporary directories under its own ``var/pytest``: pytest prunes
+    other sessions' directories under /tmp/pytest-of-<user>, which pulled the data directory from
+    under the embedded PostgreSQL of a test run beside it."""
+    if config.option.basetemp is None:
+        var = config.rootpath / "var"
+        var.mkdir(exist_ok=True)
+        config.option.basetemp = str(var / "pytest")
+
+
 @pytest.fixture(scope="session")
 def kafka_broker(tmp_path_factory) -> Iterator[EmbeddedKafkaBroker]:
     log_file = tmp_path_factory.mktemp("tansu") / "broker.log"

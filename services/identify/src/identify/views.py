@@ -8,6 +8,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from branchflow_runtime.privacy import BRANCH_ZONE
 from identify.adapters.tables import customers, identifications, ratings
 
+VISITING = "visiting"  # the tier key under which a branch counts customers of other branches
+
+# an identification with its customer's home branch: a visitor's tier belongs to that branch
+_IDENTIFICATIONS = sa.select(identifications, customers.c.branch_id.label("customer_branch_id")).select_from(
+    identifications.outerjoin(customers, customers.c.customer_id == identifications.c.customer_id)
+)
+
 
 def branch_day_bounds(day: date) -> tuple[datetime, datetime]:
     """A calendar day in the branch's zone, as a UTC-aware interval."""
@@ -18,8 +25,7 @@ def branch_day_bounds(day: date) -> tuple[datetime, datetime]:
 async def identifications_for_day(conn: AsyncConnection, branch_id: str, day: date, limit: int):
     start, end = branch_day_bounds(day)
     result = await conn.execute(
-        sa.select(identifications)
-        .where(
+        _IDENTIFICATIONS.where(
             identifications.c.branch_id == branch_id,
             identifications.c.identified_at >= start,
             identifications.c.identified_at < end,
@@ -32,16 +38,14 @@ async def identifications_for_day(conn: AsyncConnection, branch_id: str, day: da
 
 async def identification(conn: AsyncConnection, identification_id: str):
     return (
-        await conn.execute(
-            sa.select(identifications).where(identifications.c.identification_id == identification_id)
-        )
+        await conn.execute(_IDENTIFICATIONS.where(identifications.c.identification_id == identification_id))
     ).first()
 
 
 async def identifications_by_ids(conn: AsyncConnection, identification_ids: list[str]):
     """The identifications among ``identification_ids`` that exist (any branch, in no order)."""
     result = await conn.execute(
-        sa.select(identifications).where(identifications.c.identification_id.in_(identification_ids))
+        _IDENTIFICATIONS.where(identifications.c.identification_id.in_(identification_ids))
     )
     return result.all()
 
@@ -65,29 +69,40 @@ async def ratings_with_customers(conn: AsyncConnection, customer_ids: list[str])
 async def identification_counts(conn: AsyncConnection, day: date, branch_id: str | None = None):
     """Identifications of a day (branch time) counted in SQL, per branch: one row per
     ``(branch_id, dimension, key, n)`` where ``dimension`` is ``"total"`` (key null), ``"tier"`` or
-    ``"channel"``. Only tiers and channels that occur have a row; only branches that have an
-    identification that day appear. ``branch_id`` None counts every branch."""
+    ``"channel"``. A customer of another branch is counted under the tier key ``VISITING``: their
+    tier belongs to their home branch. Only keys that occur have a row; only branches that have
+    an identification that day appear. ``branch_id`` None counts every branch."""
     start, end = branch_day_bounds(day)
     i = identifications.c
-    by_tier = sa.func.grouping(i.tier) == 0
-    by_channel = sa.func.grouping(i.channel) == 0
-    query = (
+    home = sa.func.coalesce(customers.c.branch_id, i.branch_id)
+    window = (
         sa.select(
             i.branch_id,
-            sa.case((by_tier, "tier"), (by_channel, "channel"), else_="total").label("dimension"),
-            sa.case((by_tier, i.tier), (by_channel, i.channel)).label("key"),
-            sa.func.count().label("n"),
+            i.channel,
+            sa.case((home == i.branch_id, i.tier), else_=sa.literal(VISITING)).label("tier"),
         )
+        .select_from(identifications.outerjoin(customers, customers.c.customer_id == i.customer_id))
         .where(i.identified_at >= start, i.identified_at < end)
-        .group_by(
-            sa.func.grouping_sets(
-                sa.tuple_(i.branch_id), sa.tuple_(i.branch_id, i.tier), sa.tuple_(i.branch_id, i.channel)
-            )
-        )
-        .order_by(i.branch_id)
     )
     if branch_id is not None:
-        query = query.where(i.branch_id == branch_id)
+        window = window.where(i.branch_id == branch_id)
+    w = window.subquery().c
+    by_tier = sa.func.grouping(w.tier) == 0
+    by_channel = sa.func.grouping(w.channel) == 0
+    query = (
+        sa.select(
+            w.branch_id,
+            sa.case((by_tier, "tier"), (by_channel, "channel"), else_="total").label("dimension"),
+            sa.case((by_tier, w.tier), (by_channel, w.channel)).label("key"),
+            sa.func.count().label("n"),
+        )
+        .group_by(
+            sa.func.grouping_sets(
+                sa.tuple_(w.branch_id), sa.tuple_(w.branch_id, w.tier), sa.tuple_(w.branch_id, w.channel)
+            )
+        )
+        .order_by(w.branch_id)
+    )
     return (await conn.execute(query)).all()
 
 

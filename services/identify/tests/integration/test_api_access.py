@@ -169,3 +169,49 @@ async def test_a_token_whose_branch_is_a_list_is_401_not_read_as_text(client):
     )
     assert response.status_code == 401
     assert "claim 'branch'" in response.json()["detail"]
+
+
+async def test_outside_the_branch_a_record_that_exists_and_one_that_does_not_look_the_same(client):
+    """403 either way: a refusal does not reveal whether another branch's customer exists."""
+    await client.put(
+        "/customers/ELSE001/facts",
+        json={**FACTS, "branch_id": "BR002"},
+        headers=auth(Role.HEAD_OFFICE, branch="HO"),
+    )
+    for path in ("/customers/{}/rating", "/customers/{}/facts"):
+        existing = await client.get(path.format("ELSE001"), headers=auth(Role.WEALTH_MANAGER))
+        missing = await client.get(path.format("NOSUCH9"), headers=auth(Role.WEALTH_MANAGER))
+        assert existing.status_code == missing.status_code == 403
+    head_office = await client.get("/customers/NOSUCH9/rating", headers=auth(Role.HEAD_OFFICE, branch="HO"))
+    assert head_office.status_code == 404
+
+
+async def test_a_visiting_customers_tier_stays_with_the_home_branch(client):
+    """BR001's lobby records BR002's premium customer: BR001 serves them with the guidance and
+    sees they are a visitor, but neither its list nor its counts show their tier or score."""
+    await client.put(
+        "/customers/VISIT01/facts",
+        json={**FACTS, "branch_id": "BR002"},
+        headers=auth(Role.HEAD_OFFICE, branch="HO"),
+    )
+    observed = await client.post(
+        "/observations", json={"customer_id": "VISIT01"}, headers=auth(Role.LOBBY_MANAGER)
+    )
+    assert observed.status_code == 201
+    assert observed.json()["guidance"]["call_wealth_manager"] is True  # served as premium
+
+    rows = (await client.get("/branches/BR001/identifications", headers=auth(Role.BRANCH_HEAD))).json()
+    [row] = [r for r in rows if r["customer_id"] == "VISIT01"]
+    assert row["visiting"] is True and row["customer_branch_id"] == "BR002"
+    assert row["tier"] is None and row["score"] is None and row["previous_tier"] is None
+    assert row["guidance"]["call_wealth_manager"] is True
+    counts = (
+        await client.get("/branches/BR001/identification-counts", headers=auth(Role.BRANCH_HEAD))
+    ).json()
+    assert counts["visiting"] >= 1
+    rating = await client.get("/customers/VISIT01/rating", headers=auth(Role.BRANCH_HEAD))
+    assert rating.status_code == 403
+
+    # the home branch reads it all
+    home = auth(Role.BRANCH_HEAD, branch="BR002")
+    assert (await client.get("/customers/VISIT01/rating", headers=home)).json()["tier"] == "premium"

@@ -42,3 +42,11 @@ def test_ordinary_customers_are_diverted_by_what_they_came_for(purpose, action):
     guidance = guide(CustomerTier.ORDINARY, purpose)
     assert guidance.action == action
     assert not guidance.call_wealth_manager
+
+
+def test_the_roles_that_observe_are_those_the_access_policy_lets_record():
+    from branchflow_runtime import access
+    from branchflow_runtime.access import Action
+    from identify.entrypoints.api import OBSERVATION_CHANNELS
+
+    assert set(OBSERVATION_CHANNELS) == {r for r in access.DO if Action.RECORD_OBSERVATION in access.DO[r]}

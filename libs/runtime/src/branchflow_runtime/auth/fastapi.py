@@ -6,6 +6,8 @@ from collections.abc import Callable
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from branchflow_runtime import access
+from branchflow_runtime.access import Action, Data
 from branchflow_runtime.auth.tokens import InvalidToken, Role, Staff, TokenVerifier
 
 _bearer = HTTPBearer(auto_error=False)
@@ -58,3 +60,58 @@ def check_branch(staff: Staff, branch_id: str) -> None:
             status.HTTP_403_FORBIDDEN,
             f"branch {branch_id} is outside your branch {staff.branch_id}",
         )
+
+
+def require_reading(*data: Data) -> Callable[..., Staff]:
+    """The caller, whose role may read all of ``data`` somewhere (the branch is checked with the
+    record: ``check_read``)."""
+    needed = frozenset(data)
+
+    async def dependency(
+        request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+    ) -> Staff:
+        staff = _verify(request, credentials)
+        if not needed <= access.readable(staff.role):
+            missing = ", ".join(sorted(needed - access.readable(staff.role)))
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {staff.role} may not read {missing}")
+        return staff
+
+    return dependency
+
+
+def require_permission(action: Action) -> Callable[..., Staff]:
+    """The caller, whose role may do ``action`` somewhere."""
+    async def dependency(
+        request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+    ) -> Staff:
+        staff = _verify(request, credentials)
+        if action not in access.permitted(staff.role):
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {staff.role} may not {action}")
+        return staff
+
+    return dependency
+
+
+def check_read(staff: Staff, data: Data, *, branch_id: str, owner_id: str | None = None) -> None:
+    if not access.may_read(staff, data, branch_id=branch_id, owner_id=owner_id):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, _why_not(staff, f"read {data}", branch_id))
+
+
+def _why_not(staff: Staff, what: str, branch_id: str) -> str:
+    if staff.branch_id != branch_id:
+        return f"branch {branch_id} is outside your branch {staff.branch_id}"
+    return f"role {staff.role} may not {what} here"
+
+
+def check_action(staff: Staff, action: Action, *, branch_id: str) -> None:
+    if not access.may_do(staff, action, branch_id=branch_id):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, _why_not(staff, str(action), branch_id))
+
+
+def missing_or_out_of_reach(staff: Staff, data: Data, what: str) -> HTTPException:
+    """The refusal for a record that was not found. A caller who reaches every branch learns it
+    does not exist (404); anyone else gets the same 403 as for another branch's record, so a
+    refusal never tells whether another branch's record exists."""
+    if access.reaches_every_branch(staff, data):
+        return HTTPException(status.HTTP_404_NOT_FOUND, f"no {what}")
+    return HTTPException(status.HTTP_403_FORBIDDEN, f"{what} is not one of your branch's")

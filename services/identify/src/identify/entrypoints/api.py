@@ -8,8 +8,17 @@ from fastapi import Depends, HTTPException, Query, Request, Response, status
 from pydantic import TypeAdapter
 
 from branchflow_contracts import Channel, CustomerTier, Guidance
+from branchflow_runtime import access
+from branchflow_runtime.access import Action, Data
 from branchflow_runtime.auth import Role, Staff
-from branchflow_runtime.auth.fastapi import check_branch, current_staff, require_role
+from branchflow_runtime.auth.fastapi import (
+    check_action,
+    check_read,
+    current_staff,
+    missing_or_out_of_reach,
+    require_permission,
+    require_reading,
+)
 from branchflow_runtime.http_errors import service_router
 from branchflow_runtime.privacy import (
     BRANCH_ZONE,
@@ -48,34 +57,14 @@ BranchDay = Annotated[
 _LOBBY_ROWS = TypeAdapter(list[LobbyIdentificationOut])
 _FULL_ROWS = TypeAdapter(list[IdentificationOut])
 
-# Who may see tiers, scores and amounts. Lobby managers and tellers never do.
-RATING_READERS = (
-    Role.WEALTH_MANAGER,
-    Role.MARKETING_MANAGER,
-    Role.SERVICE_QUALITY_OFFICER,
-    Role.DEPUTY_BRANCH_HEAD,
-    Role.BRANCH_HEAD,
-    Role.HEAD_OFFICE,
-    Role.OPS,
-)
-FACT_WRITERS = (
-    Role.WEALTH_MANAGER,
-    Role.MARKETING_MANAGER,
-    Role.DEPUTY_BRANCH_HEAD,
-    Role.BRANCH_HEAD,
-    Role.HEAD_OFFICE,
-)
-# Which channel each observing role may record on.
+# Who may read and do what is the platform's access policy (branchflow_runtime.access); what is
+# identify's own: which channel each observing role records on.
 OBSERVATION_CHANNELS = {
     Role.LOBBY_MANAGER: {Channel.BRANCH},
     Role.TELLER: {Channel.BRANCH},
     Role.WEALTH_MANAGER: {Channel.BRANCH, Channel.EBANKING, Channel.EXTERNAL},
     Role.MARKETING_MANAGER: {Channel.EXTERNAL},
 }
-GUIDANCE_ONLY_ROLES = frozenset({Role.LOBBY_MANAGER, Role.TELLER})
-# Who may see a branch's counts of identifications by tier and channel; and across all branches.
-COUNT_READERS = (Role.BRANCH_HEAD, Role.DEPUTY_BRANCH_HEAD, Role.HEAD_OFFICE, Role.OPS)
-ALL_BRANCH_COUNT_READERS = (Role.HEAD_OFFICE, Role.OPS)
 
 
 def _container(request: Request):
@@ -91,7 +80,7 @@ def _container(request: Request):
 async def record_observation(
     body: ObservationIn,
     request: Request,
-    staff: Staff = Depends(require_role(*OBSERVATION_CHANNELS)),
+    staff: Staff = Depends(require_permission(Action.RECORD_OBSERVATION)),
 ) -> GuidanceOut:
     if body.channel not in OBSERVATION_CHANNELS[staff.role]:
         raise HTTPException(
@@ -126,14 +115,14 @@ async def upsert_facts(
     customer_id: CustomerId,
     body: FactsIn,
     request: Request,
-    staff: Staff = Depends(require_role(*FACT_WRITERS)),
+    staff: Staff = Depends(require_permission(Action.WRITE_FACTS)),
 ) -> FactsUpsertOut:
-    check_branch(staff, body.branch_id)
+    check_action(staff, Action.WRITE_FACTS, branch_id=body.branch_id)
     c = _container(request)
     async with c.engine.connect() as conn:
         existing = await views.customer(conn, customer_id)
     if existing is not None:
-        check_branch(staff, existing.branch_id)
+        check_action(staff, Action.WRITE_FACTS, branch_id=existing.branch_id)
     facts = CustomerFacts(customer_id=customer_id, **body.model_dump())
     identification = await handlers.upsert_facts(
         handlers.UpsertFacts(facts=facts, changed_by=staff.staff_id), c.unit_of_work(), c.rules
@@ -149,15 +138,18 @@ async def upsert_facts(
 async def get_facts(
     customer_id: CustomerId,
     request: Request,
-    staff: Staff = Depends(require_role(*RATING_READERS)),
+    staff: Staff = Depends(require_reading(Data.FACTS, Data.AMOUNTS)),
 ) -> dict:
     async with _container(request).engine.connect() as conn:
         row = await views.customer(conn, customer_id)
     if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no customer {customer_id}")
-    check_branch(staff, row.branch_id)
+        raise missing_or_out_of_reach(staff, Data.FACTS, f"customer {customer_id}")
+    check_read(staff, Data.FACTS, branch_id=row.branch_id)
     personal = dict(row.personal_data)
-    if row.wealth_manager_id != staff.staff_id:
+    masked = not access.may_read(
+        staff, Data.PERSONAL_DATA, branch_id=row.branch_id, owner_id=row.wealth_manager_id
+    )
+    if masked:
         personal = {
             "name": mask_name(personal.get("name")),
             "id_number": mask_id_number(personal.get("id_number")),
@@ -170,7 +162,7 @@ async def get_facts(
         "wealth_manager_id": row.wealth_manager_id,
         "facts": row.facts,
         "personal_data": personal,
-        "personal_data_masked": row.wealth_manager_id != staff.staff_id,
+        "personal_data_masked": masked,
     }
 
 
@@ -182,7 +174,7 @@ async def get_facts(
 async def get_rating(
     customer_id: CustomerId,
     request: Request,
-    staff: Staff = Depends(require_role(*RATING_READERS)),
+    staff: Staff = Depends(require_reading(*access.RATING)),
 ) -> RatingOut:
     return await _rating(request, customer_id, staff)
 
@@ -202,19 +194,20 @@ async def get_ratings(
     customer_ids: list[CustomerId] = Query(
         min_length=1, max_length=MAX_BATCH, description="repeat the parameter: ?customer_ids=A&customer_ids=B"
     ),
-    staff: Staff = Depends(require_role(*RATING_READERS)),
+    staff: Staff = Depends(require_reading(*access.RATING)),
 ) -> list[RatingOut]:
     async with _container(request).engine.connect() as conn:
         rows = await views.ratings_with_customers(conn, customer_ids)
-    return [_rating_out(row) for row in _visible_in_order(rows, "customer_id", customer_ids, staff)]
+    visible = _visible_in_order(rows, "customer_id", customer_ids, staff, Data.TIER)
+    return [_rating_out(row) for row in visible]
 
 
 async def _rating(request: Request, customer_id: str, staff: Staff) -> RatingOut:
     async with _container(request).engine.connect() as conn:
         row = await views.rating_with_customer(conn, customer_id)
     if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"customer {customer_id} has no rating")
-    check_branch(staff, row.branch_id)
+        raise missing_or_out_of_reach(staff, Data.TIER, f"rating of customer {customer_id}")
+    check_read(staff, Data.TIER, branch_id=row.branch_id)
     return _rating_out(row)
 
 
@@ -247,15 +240,13 @@ async def list_identifications(
     limit: int = Query(default=500, ge=1, le=5000),
     staff: Staff = Depends(current_staff),
 ):
-    check_branch(staff, branch_id)
+    check_read(staff, Data.IDENTIFICATION, branch_id=branch_id)
     day = day or datetime.now(BRANCH_ZONE).date()
     async with _container(request).engine.connect() as conn:
         rows = await views.identifications_for_day(conn, branch_id, day, limit)
-    if staff.role in GUIDANCE_ONLY_ROLES:
+    if _guidance_only(staff):
         return Response(_LOBBY_ROWS.dump_json([_lobby_row(r) for r in rows]), media_type="application/json")
-    if staff.role not in RATING_READERS:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {staff.role} may not list identifications")
-    return Response(_FULL_ROWS.dump_json([_full_row(r) for r in rows]), media_type="application/json")
+    return Response(_FULL_ROWS.dump_json([_full_row(r, staff) for r in rows]), media_type="application/json")
 
 
 @router.get(
@@ -266,14 +257,16 @@ async def list_identifications(
 async def get_identification(
     identification_id: uuid.UUID,
     request: Request,
-    staff: Staff = Depends(require_role(*RATING_READERS)),
+    staff: Staff = Depends(require_reading(Data.IDENTIFICATION)),
 ) -> IdentificationOut:
     async with _container(request).engine.connect() as conn:
         row = await views.identification(conn, str(identification_id))
     if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no identification {identification_id}")
-    check_branch(staff, row.branch_id)
-    return _full_row(row)
+        raise missing_or_out_of_reach(staff, Data.IDENTIFICATION, f"identification {identification_id}")
+    check_read(staff, Data.IDENTIFICATION, branch_id=row.branch_id)
+    if _guidance_only(staff):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "lobby and counter read identifications in their list")
+    return _full_row(row, staff)
 
 
 @router.get(
@@ -291,19 +284,31 @@ async def get_identifications(
     ids: list[uuid.UUID] = Query(
         min_length=1, max_length=MAX_BATCH, description="repeat the parameter: ?ids=<uuid>&ids=<uuid>"
     ),
-    staff: Staff = Depends(require_role(*RATING_READERS)),
+    staff: Staff = Depends(require_reading(Data.IDENTIFICATION)),
 ) -> list[IdentificationOut]:
+    if _guidance_only(staff):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "lobby and counter read identifications in their list")
     asked = [str(i) for i in ids]
     async with _container(request).engine.connect() as conn:
         rows = await views.identifications_by_ids(conn, asked)
-    return [_full_row(row) for row in _visible_in_order(rows, "identification_id", asked, staff)]
+    visible = _visible_in_order(rows, "identification_id", asked, staff, Data.IDENTIFICATION)
+    return [_full_row(row, staff) for row in visible]
 
 
-def _visible_in_order(rows, key: str, asked: list[str], staff: Staff) -> list:
-    """``rows`` in the order of ``asked`` (each once), without those of branches ``staff`` may not
-    see: a batch drops what single reads would refuse with 403."""
-    by_key = {str(getattr(row, key)): row for row in rows if staff.can_see_branch(row.branch_id)}
+def _visible_in_order(rows, key: str, asked: list[str], staff: Staff, data: Data) -> list:
+    """``rows`` in the order of ``asked`` (each once), without those ``staff`` may not read: a
+    batch drops what single reads would refuse with 403."""
+    by_key = {
+        str(getattr(row, key)): row for row in rows if access.may_read(staff, data, branch_id=row.branch_id)
+    }
     return [by_key[k] for k in dict.fromkeys(asked) if k in by_key]
+
+
+def _guidance_only(staff: Staff) -> bool:
+    """Lobby and counter: guidance, never a tier, a score or an amount (their rows are another
+    shape, without those fields at all)."""
+    readable = access.readable(staff.role)
+    return Data.GUIDANCE in readable and Data.TIER not in readable
 
 
 @router.get(
@@ -315,9 +320,9 @@ async def get_branch_identification_counts(
     branch_id: BranchId,
     request: Request,
     day: BranchDay = None,
-    staff: Staff = Depends(require_role(*COUNT_READERS)),
+    staff: Staff = Depends(require_reading(Data.COUNTS)),
 ) -> IdentificationCountsOut:
-    check_branch(staff, branch_id)
+    check_read(staff, Data.COUNTS, branch_id=branch_id)
     day = day or datetime.now(BRANCH_ZONE).date()
     async with _container(request).engine.connect() as conn:
         rows = await views.identification_counts(conn, day, branch_id)
@@ -333,8 +338,10 @@ async def get_branch_identification_counts(
 async def get_identification_counts(
     request: Request,
     day: BranchDay = None,
-    staff: Staff = Depends(require_role(*ALL_BRANCH_COUNT_READERS)),
+    staff: Staff = Depends(require_reading(Data.COUNTS)),
 ) -> list[IdentificationCountsOut]:
+    if not access.reaches_every_branch(staff, Data.COUNTS):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "only head office reads every branch's counts")
     day = day or datetime.now(BRANCH_ZONE).date()
     async with _container(request).engine.connect() as conn:
         rows = await views.identification_counts(conn, day)
@@ -360,6 +367,8 @@ def _counts(rows, day: date) -> dict[str, IdentificationCountsOut]:
             counts = out[row.branch_id] = _counts_out(row.branch_id, day)
         if row.dimension == "total":
             counts.total = row.n
+        elif row.dimension == "tier" and row.key == views.VISITING:
+            counts.visiting = row.n
         elif row.dimension == "tier":
             counts.by_tier[CustomerTier(row.key)] = row.n
         else:
@@ -380,19 +389,28 @@ def _lobby_row(row) -> LobbyIdentificationOut:
     )
 
 
-def _full_row(row) -> IdentificationOut:
+def _full_row(row, staff: Staff) -> IdentificationOut:
+    """An identification with what ``staff`` may read of it: the tier and score belong to the
+    customer's home branch, the guidance and the trace to the branch where it happened."""
+    home = row.customer_branch_id or row.branch_id
+
+    def shown(data: Data, value, branch_id: str):
+        return value if access.may_read(staff, data, branch_id=branch_id) else None
+
     return IdentificationOut(
         identification_id=str(row.identification_id),
         customer_id=row.customer_id,
         branch_id=row.branch_id,
+        customer_branch_id=home,
+        visiting=home != row.branch_id,
         channel=row.channel,
-        tier=row.tier,
-        previous_tier=row.previous_tier,
-        score=row.score,
-        guidance=row.guidance,
+        tier=shown(Data.TIER, row.tier, home),
+        previous_tier=shown(Data.TIER, row.previous_tier, home),
+        score=shown(Data.SCORE, row.score, home),
+        guidance=shown(Data.GUIDANCE, row.guidance, row.branch_id),
         reason=row.reason,
         identified_by=row.identified_by,
         identified_at=row.identified_at,
         identified_at_local=local_time(row.identified_at),
-        trace_id=row.trace_id,
+        trace_id=shown(Data.TRACE, row.trace_id, row.branch_id),
     )

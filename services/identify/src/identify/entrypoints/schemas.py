@@ -111,14 +111,19 @@ class FactsUpsertOut(BaseModel):
 
 
 class IdentificationOut(BaseModel):
+    """An identification. What the caller may not read is null (branchflow_runtime.access): a
+    visiting customer's tier and score stay with the home branch; ops read no guidance."""
+
     identification_id: str
     customer_id: str
-    branch_id: str
+    branch_id: str = Field(description="the branch where the customer was identified")
+    customer_branch_id: str = Field(description="the customer's home branch")
+    visiting: bool = Field(description="identified in a branch other than the home branch")
     channel: Channel
-    tier: CustomerTier
+    tier: CustomerTier | None
     previous_tier: CustomerTier | None
-    score: Decimal
-    guidance: Guidance
+    score: Decimal | None
+    guidance: Guidance | None
     reason: str
     identified_by: str | None
     identified_at: datetime
@@ -148,5 +153,6 @@ class IdentificationCountsOut(BaseModel):
     branch_id: str
     day: date = Field(description="the day in the branch's zone, Asia/Shanghai")
     total: int
-    by_tier: dict[CustomerTier, int]
+    by_tier: dict[CustomerTier, int] = Field(description="the branch's own customers, by tier")
+    visiting: int = Field(0, description="customers of other branches: their tier is not counted here")
     by_channel: dict[Channel, int]
