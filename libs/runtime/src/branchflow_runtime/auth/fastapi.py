@@ -1,13 +1,17 @@
 """FastAPI dependencies: who is calling, and may they. Async, so FastAPI does not hop to its
-thread pool for them on every request."""
+thread pool for them on every request. Refusals are worded in the caller's language (the runtime's
+catalogue); roles are named by their labels."""
 
 from collections.abc import Callable
 
+from babel.lists import format_list
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from branchflow_runtime.auth.tokens import InvalidToken, Role, Staff, TokenVerifier
+from branchflow_runtime.i18n import RUNTIME_CATALOGUE, current_locale, label
 
+_ = RUNTIME_CATALOGUE.gettext
 _bearer = HTTPBearer(auto_error=False)
 
 
@@ -15,7 +19,7 @@ def _verify(request: Request, credentials: HTTPAuthorizationCredentials | None) 
     if credentials is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
-            "missing bearer token",
+            _("missing bearer token"),
             headers={"WWW-Authenticate": "Bearer"},
         )
     verifier: TokenVerifier = request.app.state.token_verifier
@@ -23,7 +27,9 @@ def _verify(request: Request, credentials: HTTPAuthorizationCredentials | None) 
         return verifier.verify(credentials.credentials)
     except InvalidToken as exc:
         raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, str(exc), headers={"WWW-Authenticate": "Bearer"}
+            status.HTTP_401_UNAUTHORIZED,
+            _(exc.message).format(**exc.params),
+            headers={"WWW-Authenticate": "Bearer"},
         ) from exc
 
 
@@ -45,7 +51,9 @@ def require_role(*roles: Role) -> Callable[..., Staff]:
         if staff.role not in allowed:
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
-                f"role {staff.role} may not do this; allowed: {', '.join(sorted(allowed))}",
+                _("{role} may not do this; allowed: {allowed}").format(
+                    role=label(staff.role), allowed=_role_list(allowed)
+                ),
             )
         return staff
 
@@ -56,5 +64,13 @@ def check_branch(staff: Staff, branch_id: str) -> None:
     if not staff.can_see_branch(branch_id):
         raise HTTPException(
             status.HTTP_403_FORBIDDEN,
-            f"branch {branch_id} is outside your branch {staff.branch_id}",
+            _("branch {branch} is outside your branch {own_branch}").format(
+                branch=branch_id, own_branch=staff.branch_id
+            ),
         )
+
+
+def _role_list(roles: frozenset[Role]) -> str:
+    """The roles' labels as a list in the current language ("A, B and C", "A、B和C")."""
+    locale = current_locale()
+    return format_list([label(role) for role in Role if role in roles], style="standard", locale=locale)
