@@ -1,15 +1,12 @@
 """REST in the caller's language: each request runs in the locale its ``Accept-Language`` asks for
-(default zh-CN), its answer says which (``Content-Language``), and a 422's messages are in it."""
+(default zh-CN), and its answer says which (``Content-Language``). What the request says while it
+runs (refusals, the 422 of ``branchflow_runtime.http_errors``) reads ``current_locale()``."""
 
 from typing import Any
 
-from fastapi import FastAPI, Request, status
-from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from branchflow_runtime.i18n.locales import content_language, negotiate, reset_locale, set_locale
-from branchflow_runtime.i18n.validation import localized_validation_errors
 
 _VARY = (b"vary", b"Accept-Language")
 
@@ -41,17 +38,9 @@ class LocaleMiddleware:
 
 
 def localize(app: FastAPI) -> None:
-    """Serve ``app`` in its callers' languages: the locale middleware, and 422 answers whose
-    messages are translated (``type`` and ``loc`` as FastAPI gives them)."""
+    """Serve ``app`` in its callers' languages. Added last, so it wraps the app's other
+    middleware (a 413 refused before the body is read is worded in the caller's language too)."""
     app.add_middleware(LocaleMiddleware)
-    app.add_exception_handler(RequestValidationError, validation_error)
-
-
-async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    return JSONResponse(
-        status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
-        content={"detail": jsonable_encoder(localized_validation_errors(exc.errors()))},
-    )
 
 
 def _header(scope: dict, name: bytes) -> str | None:

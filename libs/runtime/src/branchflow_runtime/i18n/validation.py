@@ -164,27 +164,32 @@ def localized_validation_errors(
     errors: Iterable[Mapping[str, Any]], locale: str | None = None
 ) -> list[dict[str, Any]]:
     """pydantic's (or FastAPI's) validation errors with each ``msg`` in ``locale`` (default: the
-    request's). Everything else is kept as it is. English, an error type of our own and a
-    translation whose ``ctx`` values are missing keep pydantic's own words."""
+    request's). Everything else is kept as it is."""
+    localized = []
+    for error in errors:
+        message = localized_message(error, locale)
+        localized.append({**error, "msg": message} if message is not None else dict(error))
+    return localized
+
+
+def localized_message(error: Mapping[str, Any], locale: str | None = None) -> str | None:
+    """One error's message in ``locale`` (default: the request's), filled in with its ``ctx``;
+    ``None`` where pydantic's own words stand: in English, for an error type of our own, for a
+    text not translated yet, and when the ``ctx`` lacks a value the translation names."""
     locale = locale or current_locale()
-    return [_localized(error, locale) for error in errors]
-
-
-def _localized(error: Mapping[str, Any], locale: str) -> dict[str, Any]:
     template = PYDANTIC_MESSAGES.get(error.get("type", ""))
     if template is None or locale == SOURCE_LOCALE:
-        return dict(error)
+        return None
     translated = RUNTIME_CATALOGUE.gettext(template, locale=locale)
-    if translated == template:  # not translated yet
-        return dict(error)
+    if translated == template:
+        return None
     values = dict(error.get("ctx") or {})
     if "expected" in values and error["type"] in _CHOICES:
         values["expected"] = _choices(str(values["expected"]), locale)
     try:
-        message = translated.format_map(values)
+        return translated.format_map(values)
     except (KeyError, IndexError, ValueError):
-        return dict(error)
-    return {**error, "msg": message}
+        return None
 
 
 _CHOICES = {"enum", "literal_error"}
