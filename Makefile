@@ -3,7 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 UV := $(PYTHON) -m uv
 
-.PHONY: run test lint bench asyncapi tokens setup clean
+.PHONY: run test lint bench asyncapi i18n tokens setup clean
 
 # uv is the one tool we need on the machine; pip installs it when it is missing.
 setup:
@@ -27,6 +27,10 @@ bench: setup
 
 asyncapi: setup
 	$(UV) run --frozen python -m branchflow_devstack.asyncapi --write
+
+# extract the marked texts of every package with a locale/ folder, update each language's .po, compile
+i18n: setup
+	$(UV) run --frozen python -m branchflow_runtime.i18n
 
 tokens: setup
 	$(UV) run --frozen branchflow-token

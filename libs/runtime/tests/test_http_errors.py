@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel, Field
 
 from branchflow_runtime.http_errors import MAX_JSON_DEPTH, excerpt, install_error_handling, service_router
+from branchflow_runtime.i18n.http import localize
 
 
 class Note(BaseModel):
@@ -22,19 +23,24 @@ def make_app(max_body_bytes: int = 10_000) -> FastAPI:
 
     app = FastAPI()
     install_error_handling(app, max_body_bytes=max_body_bytes)
+    localize(app)
     app.include_router(router)
     return app
 
 
 @pytest.fixture
 async def client():
+    """In English: these tests read the words; the Chinese ones are at the end."""
     transport = httpx.ASGITransport(app=make_app(), raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://test", headers={"Accept-Language": "en"}
+    ) as http:
         yield http
 
 
-async def post(client, raw: bytes) -> httpx.Response:
-    return await client.post("/notes", content=raw, headers={"content-type": "application/json"})
+async def post(client, raw: bytes, language: str = "en") -> httpx.Response:
+    headers = {"content-type": "application/json", "Accept-Language": language}
+    return await client.post("/notes", content=raw, headers=headers)
 
 
 @pytest.mark.parametrize(
@@ -108,3 +114,16 @@ def test_excerpt_is_json_safe_for_anything():
     for _ in range(2000):
         deep = [deep]
     assert isinstance(excerpt(deep), str) and len(excerpt(deep)) <= 80
+
+
+async def test_refusals_are_worded_in_chinese_by_default(client):
+    not_json = await post(client, b"NaN", language="")
+    too_long = await post(client, b'{"text": "' + b"y" * 100 + b'"}', language="zh-CN")
+    too_large = await post(client, b'{"text": "' + b"x" * 20_000 + b'"}', language="zh")
+    assert [r.headers["content-language"] for r in (not_json, too_long, too_large)] == ["zh-CN"] * 3
+    [error] = not_json.json()["detail"]
+    assert error["type"] == "json_invalid" and error["msg"].startswith("JSON 格式无效：")
+    [error] = too_long.json()["detail"]
+    assert error["msg"] == "字符串长度最多为 20 个字符"
+    assert error["type"] == "string_too_long" and error["ctx"] == {"max_length": 20}
+    assert too_large.status_code == 413 and too_large.json()["detail"] == "请求正文超过 10000 字节"

@@ -6,6 +6,7 @@
   (a 500). Nesting deeper than ``MAX_JSON_DEPTH`` is refused too: no API of ours nests that deep.
 - Bodies larger than the service's ``max_body_bytes`` get 413.
 - A 422 echoes at most a short excerpt of what was sent, never the whole input.
+- Messages are in the caller's language (``branchflow_runtime.i18n``); codes stay codes.
 
 Routers use ``service_router()`` so their routes parse bodies this way."""
 
@@ -19,6 +20,9 @@ from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+
+from branchflow_runtime.i18n import RUNTIME_CATALOGUE
+from branchflow_runtime.i18n.validation import localized_message
 
 MAX_JSON_DEPTH = 32
 EXCERPT_CHARS = 80
@@ -92,17 +96,19 @@ def _shorten(text: str, limit: int) -> str:
 
 
 def validation_errors(exc: RequestValidationError) -> list[dict]:
-    """FastAPI's error list with every value the caller sent cut down to an excerpt. ``type`` and
-    ``loc`` stay as they are: front ends key on them."""
+    """FastAPI's error list with every value the caller sent cut down to an excerpt, and each
+    ``msg`` in the caller's language. ``type`` and ``loc`` stay as they are: front ends key on
+    them."""
     errors = []
     for error in exc.errors():
-        out = {"type": error["type"], "loc": list(error["loc"]), "msg": error["msg"]}
+        translated = localized_message(error)  # from the full ctx, before it is cut down
+        out = {"type": error["type"], "loc": list(error["loc"]), "msg": translated or error["msg"]}
         if "input" in error:
             out["input"] = excerpt(error["input"])
         if ctx := error.get("ctx"):
             out["ctx"] = {k: excerpt(v) for k, v in ctx.items()}
-            if error["type"] == "json_invalid" and "error" in ctx:
-                out["msg"] = f"{error['msg']}: {ctx['error']}"
+            if error["type"] == "json_invalid" and "error" in ctx and translated is None:
+                out["msg"] = f"{error['msg']}: {ctx['error']}"  # FastAPI's English leaves out why
         errors.append(out)
     return errors
 
@@ -123,7 +129,8 @@ def install_error_handling(app: FastAPI, *, max_body_bytes: int) -> None:
 
 
 def _too_large(limit: int) -> JSONResponse:
-    return JSONResponse({"detail": f"request body larger than {limit} bytes"}, status_code=413)
+    detail = RUNTIME_CATALOGUE.gettext("request body larger than {limit} bytes").format(limit=limit)
+    return JSONResponse({"detail": detail}, status_code=413)
 
 
 class BodySizeLimit:

@@ -30,6 +30,7 @@ from branchflow_runtime.auth import TokenVerifier
 from branchflow_runtime.database import create_engine, migrate, session_factory
 from branchflow_runtime.embedded import EmbeddedPostgres
 from branchflow_runtime.http_errors import install_error_handling
+from branchflow_runtime.i18n.http import localize
 from branchflow_runtime.messaging.kafka import OutboxPublishers
 from branchflow_runtime.messaging.relay import OutboxRelay
 from branchflow_runtime.settings import ServiceSettings, project_root
@@ -205,8 +206,8 @@ def create_service_app(
     routers: Sequence[APIRouter],
     version: str = "1.0.0",
 ) -> FastAPI:
-    """The service's FastAPI app: its routers, verified tokens, error handling, health checks,
-    traces; the runtime starts in the lifespan and is ``app.state.container``."""
+    """The service's FastAPI app: its routers, verified tokens, error handling, the caller's
+    language, health checks, traces; the runtime starts in the lifespan and is ``app.state.container``."""
     telemetry.setup_tracing(settings.service_name)
 
     @asynccontextmanager
@@ -228,6 +229,7 @@ def create_service_app(
     )
     app.state.token_verifier = TokenVerifier(settings)
     install_error_handling(app, max_body_bytes=settings.max_body_bytes)
+    localize(app)  # Accept-Language → the request's language (zh-CN by default), Content-Language
     for router in routers:
         app.include_router(router)
     telemetry.instrument_httpx()

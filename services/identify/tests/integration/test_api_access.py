@@ -165,7 +165,8 @@ async def test_a_token_whose_branch_is_a_list_is_401_not_read_as_text(client):
         {**claims, "aud": "branchflow", "iss": "branchflow"}, DEV_JWT_SECRET, algorithm="HS256"
     )
     response = await client.get(
-        "/branches/BR001/identifications", headers={"Authorization": f"Bearer {token}"}
+        "/branches/BR001/identifications",
+        headers={"Authorization": f"Bearer {token}", "Accept-Language": "en"},
     )
     assert response.status_code == 401
     assert "claim 'branch'" in response.json()["detail"]

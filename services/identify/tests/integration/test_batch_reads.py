@@ -214,7 +214,9 @@ async def test_lobby_and_counter_get_no_counts_ratings_or_identifications(client
 
 
 async def test_counts_hold_roles_and_branch_scope(client):
-    other_branch = await client.get("/branches/BR002/identification-counts", headers=auth(Role.BRANCH_HEAD))
+    other_branch = await client.get(
+        "/branches/BR002/identification-counts", headers={**auth(Role.BRANCH_HEAD), "Accept-Language": "en"}
+    )
     assert other_branch.status_code == 403
     assert "branch BR002 is outside your branch BR001" in other_branch.json()["detail"]
     wealth_manager = auth(Role.WEALTH_MANAGER)

@@ -1,15 +1,19 @@
 """FastAPI dependencies: who is calling, and may they. Async, so FastAPI does not hop to its
-thread pool for them on every request."""
+thread pool for them on every request. Refusals are worded in the caller's language (the runtime's
+catalogue); roles are named by their labels."""
 
 from collections.abc import Callable
 
+from babel.lists import format_list
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from branchflow_runtime import access
+from branchflow_runtime import access, access_labels  # noqa: F401  (access_labels registers the labels)
 from branchflow_runtime.access import Action, Data
 from branchflow_runtime.auth.tokens import InvalidToken, Role, Staff, TokenVerifier
+from branchflow_runtime.i18n import RUNTIME_CATALOGUE, current_locale, label
 
+_ = RUNTIME_CATALOGUE.gettext
 _bearer = HTTPBearer(auto_error=False)
 
 
@@ -17,7 +21,7 @@ def _verify(request: Request, credentials: HTTPAuthorizationCredentials | None) 
     if credentials is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
-            "missing bearer token",
+            _("missing bearer token"),
             headers={"WWW-Authenticate": "Bearer"},
         )
     verifier: TokenVerifier = request.app.state.token_verifier
@@ -25,7 +29,9 @@ def _verify(request: Request, credentials: HTTPAuthorizationCredentials | None) 
         return verifier.verify(credentials.credentials)
     except InvalidToken as exc:
         raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, str(exc), headers={"WWW-Authenticate": "Bearer"}
+            status.HTTP_401_UNAUTHORIZED,
+            _(exc.message).format(**exc.params),
+            headers={"WWW-Authenticate": "Bearer"},
         ) from exc
 
 
@@ -47,7 +53,9 @@ def require_role(*roles: Role) -> Callable[..., Staff]:
         if staff.role not in allowed:
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN,
-                f"role {staff.role} may not do this; allowed: {', '.join(sorted(allowed))}",
+                _("{role} may not do this; allowed: {allowed}").format(
+                    role=label(staff.role), allowed=_role_list(allowed)
+                ),
             )
         return staff
 
@@ -58,7 +66,9 @@ def check_branch(staff: Staff, branch_id: str) -> None:
     if not staff.can_see_branch(branch_id):
         raise HTTPException(
             status.HTTP_403_FORBIDDEN,
-            f"branch {branch_id} is outside your branch {staff.branch_id}",
+            _("branch {branch} is outside your branch {own_branch}").format(
+                branch=branch_id, own_branch=staff.branch_id
+            ),
         )
 
 
@@ -71,9 +81,13 @@ def require_reading(*data: Data) -> Callable[..., Staff]:
         request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
     ) -> Staff:
         staff = _verify(request, credentials)
-        if not needed <= access.readable(staff.role):
-            missing = ", ".join(sorted(needed - access.readable(staff.role)))
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {staff.role} may not read {missing}")
+        if missing := needed - access.readable(staff.role):
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                _("{role} may not read {data}").format(
+                    role=label(staff.role), data=_list(label(d) for d in Data if d in missing)
+                ),
+            )
         return staff
 
     return dependency
@@ -81,12 +95,16 @@ def require_reading(*data: Data) -> Callable[..., Staff]:
 
 def require_permission(action: Action) -> Callable[..., Staff]:
     """The caller, whose role may do ``action`` somewhere."""
+
     async def dependency(
         request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
     ) -> Staff:
         staff = _verify(request, credentials)
         if action not in access.permitted(staff.role):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"role {staff.role} may not {action}")
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                _("{role} may not {action}").format(role=label(staff.role), action=label(action)),
+            )
         return staff
 
     return dependency
@@ -94,18 +112,20 @@ def require_permission(action: Action) -> Callable[..., Staff]:
 
 def check_read(staff: Staff, data: Data, *, branch_id: str, owner_id: str | None = None) -> None:
     if not access.may_read(staff, data, branch_id=branch_id, owner_id=owner_id):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, _why_not(staff, f"read {data}", branch_id))
-
-
-def _why_not(staff: Staff, what: str, branch_id: str) -> str:
-    if staff.branch_id != branch_id:
-        return f"branch {branch_id} is outside your branch {staff.branch_id}"
-    return f"role {staff.role} may not {what} here"
+        raise HTTPException(status.HTTP_403_FORBIDDEN, _why_not(staff, label(data), branch_id))
 
 
 def check_action(staff: Staff, action: Action, *, branch_id: str) -> None:
     if not access.may_do(staff, action, branch_id=branch_id):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, _why_not(staff, str(action), branch_id))
+        raise HTTPException(status.HTTP_403_FORBIDDEN, _why_not(staff, label(action), branch_id))
+
+
+def _why_not(staff: Staff, what: str, branch_id: str) -> str:
+    if staff.branch_id != branch_id:
+        return _("branch {branch} is outside your branch {own_branch}").format(
+            branch=branch_id, own_branch=staff.branch_id
+        )
+    return _("{role} may not do this here: {what}").format(role=label(staff.role), what=what)
 
 
 def missing_or_out_of_reach(staff: Staff, data: Data, what: str) -> HTTPException:
@@ -113,5 +133,17 @@ def missing_or_out_of_reach(staff: Staff, data: Data, what: str) -> HTTPExceptio
     does not exist (404); anyone else gets the same 403 as for another branch's record, so a
     refusal never tells whether another branch's record exists."""
     if access.reaches_every_branch(staff, data):
-        return HTTPException(status.HTTP_404_NOT_FOUND, f"no {what}")
-    return HTTPException(status.HTTP_403_FORBIDDEN, f"{what} is not one of your branch's")
+        return HTTPException(status.HTTP_404_NOT_FOUND, _("not found: {what}").format(what=what))
+    return HTTPException(
+        status.HTTP_403_FORBIDDEN, _("not within your branch's reach: {what}").format(what=what)
+    )
+
+
+def _list(items) -> str:
+    return format_list(list(items), style="standard", locale=current_locale())
+
+
+def _role_list(roles: frozenset[Role]) -> str:
+    """The roles' labels as a list in the current language ("A, B and C", "A、B和C")."""
+    locale = current_locale()
+    return format_list([label(role) for role in Role if role in roles], style="standard", locale=locale)

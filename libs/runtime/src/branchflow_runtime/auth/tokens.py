@@ -6,6 +6,7 @@ from enum import StrEnum
 
 import jwt
 
+from branchflow_runtime.i18n import N_
 from branchflow_runtime.settings import ServiceSettings
 
 
@@ -37,7 +38,15 @@ class Staff:
 
 
 class InvalidToken(Exception):
-    """The token is missing, malformed, expired, wrongly signed or names an unknown role."""
+    """The token is missing, malformed, expired, wrongly signed or names an unknown role.
+
+    ``str()`` is the English text; ``message`` (a catalogue msgid) and ``params`` let an HTTP
+    layer say it in the caller's language."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        super().__init__(message.format(**params) if params else message)
+        self.message = message
+        self.params = params
 
 
 class TokenVerifier:
@@ -80,9 +89,9 @@ class TokenVerifier:
                 options={"require": ["exp", "sub", "role", "branch"]},
             )
         except jwt.ExpiredSignatureError as exc:
-            raise InvalidToken("token expired") from exc
+            raise InvalidToken(N_("token expired")) from exc
         except jwt.PyJWTError as exc:
-            raise InvalidToken(f"invalid token: {exc}") from exc
+            raise InvalidToken(N_("invalid token: {reason}"), reason=exc) from exc
         staff = Staff(
             staff_id=_claim(claims, "sub", STAFF_ID),
             role=_role(claims["role"]),
@@ -102,17 +111,19 @@ def _claim(claims: dict, name: str, pattern: re.Pattern) -> str:
     turned into text."""
     value = claims[name]
     if not isinstance(value, str) or not pattern.fullmatch(value):
-        raise InvalidToken(f"claim {name!r} must be an identifier matching {pattern.pattern}")
+        raise InvalidToken(
+            N_("claim {name!r} must be an identifier matching {pattern}"), name=name, pattern=pattern.pattern
+        )
     return value
 
 
 def _role(value) -> Role:
     if not isinstance(value, str):
-        raise InvalidToken("claim 'role' must be a string")
+        raise InvalidToken(N_("claim {name!r} must be a string"), name="role")
     try:
         return Role(value)
     except ValueError:
-        raise InvalidToken(f"unknown role {value[:40]!r}") from None
+        raise InvalidToken(N_("unknown role {role!r}"), role=value[:40]) from None
 
 
 def mint_token(

@@ -1,0 +1,70 @@
+"""Labels of the shared codes, in Simplified Chinese and English (DOMAIN.md §1).
+
+Events and APIs carry the codes; a person reads these labels. The English label is the msgid of
+this package's gettext catalogue (``locale/``), the enum's name its context, so the same English
+word in two enums can be translated differently. The compiled catalogues ship with the package and
+are read with the standard library's gettext: ``label(CustomerTier.PREMIUM, "zh_CN")`` works with
+nothing but this package installed. Branchflow's services use ``branchflow_runtime.i18n.label``,
+which answers in the request's language.
+"""
+
+import functools
+import gettext
+from enum import StrEnum
+from pathlib import Path
+
+from branchflow_contracts.vocabulary import Channel, CustomerTier, GuidanceAction, SignalCategory
+
+DOMAIN = "branchflow_contracts"
+LOCALE_DIR = Path(__file__).with_name("locale")
+
+
+def NC_(context: str, message: str) -> str:
+    """Marks a label for extraction (``make i18n``); it is translated where it is shown."""
+    return message
+
+
+LABELS: dict[type[StrEnum], dict[StrEnum, str]] = {
+    CustomerTier: {
+        CustomerTier.PREMIUM_CORE: NC_("CustomerTier", "Core premium customer"),
+        CustomerTier.PREMIUM: NC_("CustomerTier", "Premium customer"),
+        CustomerTier.POTENTIAL: NC_("CustomerTier", "Potential premium customer"),
+        CustomerTier.TO_WIN: NC_("CustomerTier", "Premium customer to win"),
+        CustomerTier.ORDINARY: NC_("CustomerTier", "Ordinary personal customer"),
+    },
+    Channel: {
+        Channel.BRANCH: NC_("Channel", "Wealth centre identification"),
+        Channel.SYSTEM: NC_("Channel", "System mining"),
+        Channel.EBANKING: NC_("Channel", "E-banking mining"),
+        Channel.EXTERNAL: NC_("Channel", "External mining"),
+    },
+    SignalCategory: {
+        SignalCategory.LARGE_BUSINESS: NC_("SignalCategory", "Large business"),
+        SignalCategory.ACCOUNT_OPENING: NC_("SignalCategory", "Account opening"),
+        SignalCategory.APPEARANCE: NC_("SignalCategory", "Appearance"),
+        SignalCategory.INFORMATION: NC_("SignalCategory", "Information analysis"),
+    },
+    GuidanceAction: {
+        GuidanceAction.MEET_WEALTH_MANAGER: NC_("GuidanceAction", "Meet a wealth manager"),
+        GuidanceAction.PRIORITY_COUNTER: NC_("GuidanceAction", "Priority counter or green channel"),
+        GuidanceAction.FAST_E_CHANNEL: NC_("GuidanceAction", "Fast electronic channel"),
+        GuidanceAction.SELF_SERVICE: NC_("GuidanceAction", "Self-service machines"),
+        GuidanceAction.E_BANKING: NC_("GuidanceAction", "Phone, online or mobile banking"),
+        GuidanceAction.NON_CASH_COUNTER: NC_("GuidanceAction", "Non-cash counter"),
+        GuidanceAction.CASH_COUNTER: NC_("GuidanceAction", "Cash counter"),
+    },
+}
+
+
+def label(code: StrEnum, locale: str = "zh_CN") -> str:
+    """The label of ``code`` in ``locale`` (``zh_CN`` or ``en``; English for any other)."""
+    return _translations(locale).pgettext(type(code).__name__, LABELS[type(code)][code])
+
+
+@functools.lru_cache(maxsize=8)
+def _translations(locale: str) -> gettext.NullTranslations:
+    try:
+        with (LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as mo:
+            return gettext.GNUTranslations(mo)
+    except (FileNotFoundError, NotADirectoryError):
+        return gettext.NullTranslations()
