@@ -22,47 +22,32 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import hashlib
 import json
 import os
-import platform
 import re
-import subprocess
 import sys
 import time
-import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import orjson
-from identify_throughput import (
-    BUSY_MACHINE_CORES,
-    READY_TIMEOUT_S,
-    SATURATED_CLIENT_CORES,
-    IdentifyService,
-    LeanHttpClient,
-    PySpy,
-    _machine_busy_seconds,
-    _postgres_cpu_seconds,
-    _proc_cpu_seconds,
-    observation,
-    percentile,
-    release_infrastructure,
-    run_in_workdir,
-    summarize_profile,
-)
+from harness.cpu import BUSY_MACHINE_CORES, SATURATED_CLIENT_CORES, CpuMeter, machine_busy_now
+from harness.http import LeanHttpClient
+from harness.infrastructure import Infrastructure
+from harness.load import Call, Phase, closed_loop, open_loop
+from harness.processes import ServerProcess, env_with_telemetry, otlp_exporter_configured
+from harness.profiling import IDLE_LEAVES, PySpy, package, short_frame, summarize_profile
+from harness.report import RESULTS_DIR, machine, now_utc, run_in_workdir, save_results, source_fingerprint
+from harness.services import IDENTIFY, OBSERVATION
+from harness.stats import percentile
 
 from branchflow_contracts import Channel, GuidanceAction
-from branchflow_runtime.auth import Role, mint_token
-from branchflow_runtime.database import async_url, with_database
-from branchflow_runtime.embedded import EmbeddedKafkaBroker, EmbeddedPostgres, free_port
-from branchflow_runtime.settings import DEV_JWT_SECRET
+from branchflow_runtime.embedded import free_port
 
-BRANCH = "BR001"
+BRANCH = OBSERVATION.branch  # the lobby manager lm-001 seeds and reads this branch
 ITEMS = 10
 REST_PATH = f"/branches/{BRANCH}/identifications"
 QUERY = (
@@ -75,8 +60,7 @@ P99_RATIO_TARGET = 1.3
 # the open-loop client started a request this late (p99, ms): it did not keep to the schedule
 CLIENT_LAG_NOTE_MS = 5.0
 SEED_PREFIX = "L"
-RESULTS_DIR = Path(__file__).resolve().parent / "results"
-RESULTS_FILE = RESULTS_DIR / "gateway_lobby_list.json"
+RESULTS_NAME = "gateway_lobby_list"
 PROFILE_FILE = RESULTS_DIR / "gateway_profile.txt"
 
 TARGETS = ("gateway", "rest", "graphql_core")
@@ -191,58 +175,13 @@ def serve_graphql_core(port: int, identify_url: str) -> None:
 # --------------------------------------------------------------------------- server processes
 
 
-class ServerProcess:
-    """A server in its own process (the gateway, the raw graphql-core server), logging to a file."""
-
-    def __init__(
-        self, name: str, argv: list[str], env: dict[str, str], port: int, health: str, workdir: Path
-    ):
-        self.name, self.port, self._argv, self._env, self._health = name, port, argv, env, health
-        self.base_url = f"http://127.0.0.1:{port}"
-        self.log_file = workdir / f"{name}.log"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self._log = open(self.log_file, "wb")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(self._argv, env=self._env, stdout=self._log, stderr=subprocess.STDOUT)
-
-    async def wait_ready(self, timeout: float = READY_TIMEOUT_S) -> float:
-        t0 = time.perf_counter()
-        async with httpx.AsyncClient(base_url=self.base_url, timeout=2.0) as client:
-            while True:
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"{self.name} exited with code {self.process.returncode}")
-                with contextlib.suppress(httpx.HTTPError):
-                    if (await client.get(self._health)).status_code == 200:
-                        return time.perf_counter() - t0
-                if time.perf_counter() - t0 > timeout:
-                    raise TimeoutError(f"{self.name} not ready after {timeout:.0f}s")
-                await asyncio.sleep(0.2)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if hasattr(self, "_log"):
-            self._log.close()
-
-
-def _env_with_telemetry() -> dict[str, str]:
-    """As in production: telemetry on (spans made; exported only if an OTLP endpoint is set)."""
-    return {k: v for k, v in os.environ.items() if k != "OTEL_SDK_DISABLED"}
-
-
 def gateway_process(
     identify_url: str, bootstrap_servers: str, workdir: Path, lobby_cache_seconds: float | None
 ) -> ServerProcess:
     """As deployed: live updates on, so the gateway follows customer.identified and keeps the
     lobby list between identifications (``lobby_cache_seconds`` 0 = always ask identify)."""
     port = free_port()
-    env = _env_with_telemetry()
+    env = env_with_telemetry()
     env.update(
         GATEWAY_HTTP_HOST="127.0.0.1",
         GATEWAY_HTTP_PORT=str(port),
@@ -262,100 +201,11 @@ def graphql_core_process(identify_url: str, workdir: Path) -> ServerProcess:
     return ServerProcess("graphql_core", argv, dict(os.environ), port, "/health", workdir)
 
 
-# --------------------------------------------------------------------------- measurement helpers
-
-
-def _postgres_tree_cpu_seconds(postmaster: int | None) -> dict[int, float]:
-    """CPU seconds of the embedded server's postmaster and its children (backends, walwriter…),
-    not of other PostgreSQL servers on the machine; every local ``postgres`` when unknown."""
-    if postmaster is None:
-        return _postgres_cpu_seconds()
-    out: dict[int, float] = {}
-    for pid, cpu in _postgres_cpu_seconds().items():
-        try:
-            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        if postmaster in (pid, parent):
-            out[pid] = cpu
-    return out
-
-
-def _machine_busy_now(seconds: float = 2.0) -> float | None:
-    """Cores the machine kept busy over the next ``seconds`` (before our processes start)."""
-    before = _machine_busy_seconds()
-    time.sleep(seconds)
-    after = _machine_busy_seconds()
-    return None if before is None or after is None else round((after - before) / seconds, 2)
-
-
-class ProcessCpu:
-    """CpuMeter's idea for several named processes: CPU time over a window ÷ wall time (1.00 =
-    one core busy the whole window), plus the PostgreSQL server, this (load-generating) process
-    and ``other``, whatever else the machine did meanwhile."""
-
-    def __init__(self, pids: dict[str, int | None], postmaster: int | None) -> None:
-        self._pids = pids
-        self._postmaster = postmaster
-
-    def start(self) -> None:
-        self._t0 = time.perf_counter()
-        self._start = {name: _proc_cpu_seconds(pid) if pid else None for name, pid in self._pids.items()}
-        self._pg_start = _postgres_tree_cpu_seconds(self._postmaster)
-        self._self_start = time.process_time()
-        self._machine_start = _machine_busy_seconds()
-
-    def stop(self) -> dict[str, float | None]:
-        wall = time.perf_counter() - self._t0
-        shares: dict[str, float | None] = {}
-        for name, pid in self._pids.items():
-            before, after = self._start[name], _proc_cpu_seconds(pid) if pid else None
-            shares[name] = None if before is None or after is None else round((after - before) / wall, 3)
-        pg_end = _postgres_tree_cpu_seconds(self._postmaster)
-        pg = sum(cpu - self._pg_start.get(pid, 0.0) for pid, cpu in pg_end.items())
-        shares["postgres_local"] = round(pg / wall, 3) if pg_end else None
-        shares["bench_client"] = round((time.process_time() - self._self_start) / wall, 3)
-        machine_end = _machine_busy_seconds()
-        if self._machine_start is not None and machine_end is not None:
-            ours = sum(v for v in shares.values() if v is not None)
-            shares["other"] = round(max(0.0, (machine_end - self._machine_start) / wall - ours), 3)
-        else:
-            shares["other"] = None
-        return shares
-
-
-def source_fingerprint() -> dict:
-    """Which code was measured: a hash of the gateway's, identify's and the libraries' sources."""
-    root = Path(__file__).resolve().parent.parent
-    bases = [
-        root / "gateway" / "src",
-        root / "services" / "identify" / "src",
-        *sorted(root.glob("libs/*/src")),
-    ]
-    files = sorted(
-        path
-        for base in bases
-        for pattern in ("*.py", "*.toml")
-        for path in base.rglob(pattern)
-        if "__pycache__" not in path.parts
-    )
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    newest = max((path.stat().st_mtime for path in files), default=0.0)
-    return {
-        "sha256": digest.hexdigest()[:12],
-        "files": len(files),
-        "newest_change": datetime.fromtimestamp(newest, UTC).isoformat(timespec="seconds"),
-    }
-
-
-# One request to a target: None when it is valid, else why not.
-Call = Callable[[], Awaitable[str | None]]
+# --------------------------------------------------------------------------- requests
 
 
 def rest_call(client: LeanHttpClient, headers: dict[str, str]) -> Call:
-    async def call() -> str | None:
+    async def call(_i: int) -> str | None:
         response = await client.get(REST_PATH, headers)
         if response.status_code != 200:
             return f"HTTP {response.status_code}: {response.text[:120]}"
@@ -368,7 +218,7 @@ def rest_call(client: LeanHttpClient, headers: dict[str, str]) -> Call:
 def graphql_call(client: LeanHttpClient, headers: dict[str, str]) -> Call:
     body = {"query": QUERY}
 
-    async def call() -> str | None:
+    async def call(_i: int) -> str | None:
         response = await client.post("/graphql", body, headers)
         if response.status_code != 200:
             return f"HTTP {response.status_code}: {response.text[:120]}"
@@ -379,98 +229,6 @@ def graphql_call(client: LeanHttpClient, headers: dict[str, str]) -> Call:
         return None if items is not None and len(items) == ITEMS else f"lobbyList {items!r:.60}"
 
     return call
-
-
-async def _checked(call: Call) -> str | None:
-    try:
-        return await call()
-    except Exception as exc:  # a dropped connection, a malformed answer: a failed request
-        return f"{type(exc).__name__}: {exc}"[:160]
-
-
-@dataclass
-class Phase:
-    sent: int
-    failures: Counter
-    latencies_ms: list[float]  # sorted
-    seconds: float
-    cpu: dict[str, float | None] | None = None
-    client_lag_ms: list[float] | None = None  # open loop: sorted, start time − scheduled time
-    scheduled_s: float = 0.0  # open loop: how long the schedule ran
-    max_in_flight: int | None = None
-    attempts: int = 1  # measured again while other jobs competed for the CPUs (--busy-retries)
-
-    @property
-    def failed(self) -> int:
-        return sum(self.failures.values())
-
-    @property
-    def ok(self) -> int:
-        return self.sent - self.failed
-
-    def latency(self) -> dict[str, float]:
-        lat = self.latencies_ms
-        return {f"p{q}": round(percentile(lat, q), 2) for q in (50, 95, 99)} | {"max": round(lat[-1], 2)}
-
-
-async def closed_loop(call: Call, count: int, concurrency: int) -> Phase:
-    """``concurrency`` workers, each sending its next request as soon as the last one answered."""
-    remaining = iter(range(count))
-    latencies: list[float] = []
-    failures: Counter = Counter()
-
-    async def worker() -> None:
-        for _ in remaining:  # shared: each request is taken once
-            t = time.perf_counter()
-            reason = await _checked(call)
-            latencies.append((time.perf_counter() - t) * 1000)
-            if reason:
-                failures[reason] += 1
-
-    started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(min(concurrency, count))))
-    return Phase(count, failures, sorted(latencies), time.perf_counter() - started)
-
-
-async def open_loop(call: Call, rate: float, seconds: float) -> Phase:
-    """Requests started on a fixed schedule (every 1/rate s) whether or not earlier ones have
-    answered; each latency runs from the *scheduled* time to the response, so a slow answer
-    cannot hide the requests queued behind it (no coordinated omission)."""
-    count = round(rate * seconds)
-    latencies: list[float] = []
-    lags: list[float] = []
-    failures: Counter = Counter()
-    in_flight = max_in_flight = 0
-
-    async def one(scheduled: float) -> None:
-        nonlocal in_flight, max_in_flight
-        lags.append((time.perf_counter() - scheduled) * 1000)
-        in_flight += 1
-        max_in_flight = max(max_in_flight, in_flight)
-        reason = await _checked(call)
-        in_flight -= 1
-        latencies.append((time.perf_counter() - scheduled) * 1000)
-        if reason:
-            failures[reason] += 1
-
-    tasks = []
-    start = time.perf_counter() + 0.01
-    for i in range(count):
-        scheduled = start + i / rate
-        delay = scheduled - time.perf_counter()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(scheduled)))
-    await asyncio.gather(*tasks)
-    return Phase(
-        count,
-        failures,
-        sorted(latencies),
-        time.perf_counter() - start,
-        client_lag_ms=sorted(lags),
-        scheduled_s=count / rate,
-        max_in_flight=max_in_flight,
-    )
 
 
 # --------------------------------------------------------------------------- the run
@@ -488,8 +246,9 @@ async def seed(identify_url: str, headers: dict[str, str]) -> None:
     client = LeanHttpClient(identify_url, 1)
     try:
         for i in range(ITEMS):
-            response = await client.post("/observations", observation(f"{SEED_PREFIX}{i:07d}"), headers)
-            if response.status_code != 201:
+            body = OBSERVATION.body(f"{SEED_PREFIX}{i:07d}")
+            response = await client.post(OBSERVATION.path, body, headers)
+            if response.status_code != OBSERVATION.ok_status:
                 raise RuntimeError(f"seeding: HTTP {response.status_code}: {response.text[:200]}")
     finally:
         await client.aclose()
@@ -544,7 +303,7 @@ async def check_shapes(targets: dict[str, Target], headers: dict[str, str]) -> N
 
 
 async def measure(
-    target: Target, headers: dict[str, str], meter: ProcessCpu, args: argparse.Namespace, mode: str
+    target: Target, headers: dict[str, str], meter: CpuMeter, args: argparse.Namespace, mode: str
 ) -> Phase:
     """A fresh client (uvicorn drops keep-alive connections idle for 5 s), its warm-up, then
     the measured phase with the CPU meter running."""
@@ -719,8 +478,6 @@ PROFILE_LEAF_PACKAGES = (
 def profile_components(path: Path) -> dict:
     """Shares of the busy samples per component (see PROFILE_SUBTREES), and of the upstream call
     by the package of the innermost frame."""
-    from identify_throughput import IDLE_LEAVES, _package, _short_frame
-
     subtrees = [(label, re.compile(pattern)) for label, pattern in PROFILE_SUBTREES]
     components: Counter = Counter()
     upstream: Counter = Counter()
@@ -729,16 +486,16 @@ def profile_components(path: Path) -> dict:
         stack, _, n = line.rpartition(" ")
         if not stack or not n.isdigit():
             continue
-        leaf = _short_frame(stack.rsplit(";", 1)[-1])
+        leaf = short_frame(stack.rsplit(";", 1)[-1])
         if leaf in IDLE_LEAVES:
             continue
         total += int(n)
         label = next((label for label, pattern in subtrees if pattern.search(stack)), None)
         if label is None:
-            package = _package(leaf)
-            label = next((lbl for lbl, pkgs in PROFILE_LEAF_PACKAGES if package in pkgs), "other")
+            top = package(leaf)
+            label = next((lbl for lbl, pkgs in PROFILE_LEAF_PACKAGES if top in pkgs), "other")
         elif label == PROFILE_SUBTREES[0][0]:
-            upstream[_package(leaf)] += int(n)
+            upstream[package(leaf)] += int(n)
         components[label] += int(n)
 
     def share(counter: Counter) -> list[tuple[str, float]]:
@@ -764,201 +521,197 @@ def print_profile(profile: dict) -> None:
             print(f"  {pct:5.1f}%  {frame}")
 
 
+async def start_servers(
+    infra: Infrastructure, args: argparse.Namespace, workdir: Path
+) -> list[ServerProcess]:
+    """identify, the gateway and the raw server, each ready; raises naming the one that is not."""
+    identify = IDENTIFY.process(infra.database("identify_bench"), infra.bootstrap_servers, workdir)
+    gateway = gateway_process(identify.base_url, infra.bootstrap_servers, workdir, args.lobby_cache_seconds)
+    raw = graphql_core_process(identify.base_url, workdir)
+    servers = [identify, gateway, raw]
+    for server in servers:
+        server.start()
+    for server in servers:
+        try:
+            ready_s = await server.wait_ready()
+        except Exception as exc:
+            raise RuntimeError(
+                f"{server.name} did not start: {exc}\nlog: {server.log_file}\n{server.log_tail()}"
+            ) from exc
+        print(f"{server.name} ready after {ready_s:.1f}s (pid {server.pid}, port {server.port})")
+    return servers
+
+
+async def measure_phases(
+    targets: dict[str, Target], headers: dict[str, str], meter: CpuMeter, args: argparse.Namespace
+) -> dict[str, dict[str, Phase]]:
+    """Each target closed loop, then each open loop, in ``args.order``; a phase during which
+    other jobs competed for the CPUs is measured again (``--busy-retries``)."""
+    phases: dict[str, dict[str, Phase]] = {name: {} for name in TARGETS}
+    for mode in ("closed", "open"):
+        for name in args.order:
+            for attempt in range(1 + args.busy_retries):
+                await asyncio.sleep(1.0)  # let the previous phase's stragglers settle
+                phase = await measure(targets[name], headers, meter, args, mode)
+                phase.attempts = attempt + 1
+                lat = phase.latency()
+                other = phase.cpu.get("other") or 0.0
+                print(
+                    f"{mode:>6} loop  {name:<13} {phase.ok / phase.seconds:8.1f} req/s  "
+                    f"p50/p99 {lat['p50']:.2f}/{lat['p99']:.2f} ms  failed {phase.failed}  "
+                    f"other {other:.2f} cores"
+                )
+                if other < BUSY_MACHINE_CORES or phase.failed:
+                    break
+                if attempt < args.busy_retries:
+                    print("  another job competed for the CPUs: measuring this phase again")
+            phases[name][mode] = phase
+    return phases
+
+
+async def profile_gateway(gateway: ServerProcess, headers: dict[str, str], args: argparse.Namespace) -> dict:
+    """py-spy on the gateway during an extra closed loop, after the measured phases."""
+    await asyncio.sleep(1.0)
+    client = LeanHttpClient(gateway.base_url, args.concurrency)
+    call = graphql_call(client, headers)
+    try:
+        await closed_loop(call, args.warmup, args.concurrency)
+        profiler = PySpy(args.py_spy, gateway.pid, PROFILE_FILE)
+        profiler.start()
+        try:
+            sampled = await closed_loop(call, args.count, args.concurrency)
+        finally:
+            profiler.stop()
+    finally:
+        await client.aclose()
+    return {
+        "file": str(PROFILE_FILE),
+        "requests_per_s": round(sampled.ok / sampled.seconds, 1),
+        "failed": sampled.failed,
+        **profile_components(PROFILE_FILE),
+        **summarize_profile(PROFILE_FILE, top=40),
+    }
+
+
+def build_results(
+    phases: dict[str, dict[str, Phase]],
+    args: argparse.Namespace,
+    infra: Infrastructure,
+    code: dict,
+    busy_before,
+) -> dict:
+    fronts = {"gateway": "gateway", "rest": None, "graphql_core": "graphql_core"}
+    t = {
+        name: {
+            "closed_loop": phase_json(phases[name]["closed"], fronts[name]),
+            "open_loop": phase_json(phases[name]["open"], fronts[name]),
+        }
+        for name in TARGETS
+    }
+    gw_rps = t["gateway"]["closed_loop"]["requests_per_s"]
+    raw_rps = t["graphql_core"]["closed_loop"]["requests_per_s"]
+    rest_rps = t["rest"]["closed_loop"]["requests_per_s"]
+    gw_p99 = t["gateway"]["open_loop"]["latency_ms"]["p99"]
+    rest_p99 = t["rest"]["open_loop"]["latency_ms"]["p99"]
+    raw_p99 = t["graphql_core"]["open_loop"]["latency_ms"]["p99"]
+    failed = sum(p.failed for by_mode in phases.values() for p in by_mode.values())
+    return {
+        "measured_at": now_utc(),
+        "valid": failed == 0,
+        "query": QUERY,
+        "config": {
+            "items": ITEMS,
+            "count": args.count,
+            "concurrency": args.concurrency,
+            "warmup": args.warmup,
+            "rate": args.rate,
+            "seconds": args.seconds,
+            "open_loop_connections": args.open_loop_connections,
+            "order": args.order,
+            "busy_retries": args.busy_retries,
+            "gateway_lobby_cache_seconds": args.lobby_cache_seconds,
+            "client": "lean (bench/harness/http.py LeanHttpClient)",
+            "workers": 1,
+            "telemetry": "on in identify and gateway (OTEL_SDK_DISABLED unset); none in graphql-core",
+            "otlp_exporter": otlp_exporter_configured(),
+            "postgres": infra.postgres_label,
+            "broker": "embedded Tansu (memory)",
+            "machine_busy_before_run_cores": busy_before,
+            **machine(),
+            "source": code,
+        },
+        "targets": t,
+        "ratios": {
+            "gateway_over_graphql_core_throughput": round(gw_rps / raw_rps, 3),
+            "throughput_target": THROUGHPUT_RATIO_TARGET,
+            "throughput_target_met": gw_rps >= THROUGHPUT_RATIO_TARGET * raw_rps,
+            "gateway_over_rest_p99": round(gw_p99 / rest_p99, 3),
+            "p99_target": P99_RATIO_TARGET,
+            "p99_target_met": gw_p99 <= P99_RATIO_TARGET * rest_p99,
+            "graphql_core_over_rest_p99": round(raw_p99 / rest_p99, 3),
+            "gateway_over_rest_throughput": round(gw_rps / rest_rps, 3),
+        },
+    }
+
+
 async def run(args: argparse.Namespace, workdir: Path) -> int:
-    database_url: str | None = None
-    server_url = os.getenv("TEST_DATABASE_URL")
-    broker: EmbeddedKafkaBroker | None = None
-    postgres: EmbeddedPostgres | None = None
-    identify: IdentifyService | None = None
     servers: list[ServerProcess] = []
-    busy_before = _machine_busy_now()
+    busy_before = machine_busy_now()
     if (busy_before or 0) >= BUSY_MACHINE_CORES:
         print(f"note: the machine was already busy ({busy_before:.2f} cores) before the run")
-    try:
-        broker = EmbeddedKafkaBroker(log_file=workdir / "broker.log").start()
-        if server_url:
-            database_url = with_database(async_url(server_url), f"identify_bench_{uuid.uuid4().hex[:10]}")
-        else:
-            postgres = EmbeddedPostgres(workdir / "pg" / "data", cleanup="delete").start()
-            database_url = postgres.url("identify_bench")
-        print(f"broker {broker.bootstrap_servers}; database {database_url}; logs {workdir}")
-
-        code = source_fingerprint()
-        identify = IdentifyService(database_url, broker.bootstrap_servers, workdir)
-        identify.start()
-        gateway = gateway_process(
-            identify.base_url, broker.bootstrap_servers, workdir, args.lobby_cache_seconds
-        )
-        raw = graphql_core_process(identify.base_url, workdir)
-        servers = [gateway, raw]
-        for server in servers:
-            server.start()
-        for name, server, log_file in (
-            ("identify", identify, identify.log_file),
-            ("gateway", gateway, gateway.log_file),
-            ("graphql-core", raw, raw.log_file),
-        ):
-            try:
-                ready_s = await server.wait_ready()
-            except Exception as exc:
-                print(f"{name} did not start: {exc}\nlog: {log_file}", file=sys.stderr)
-                with contextlib.suppress(OSError):
-                    print(log_file.read_text()[-4000:], file=sys.stderr)
-                return 2
-            print(f"{name} ready after {ready_s:.1f}s (pid {server.process.pid}, port {server.port})")
-
-        token = mint_token("lm-001", Role.LOBBY_MANAGER, BRANCH, secret=DEV_JWT_SECRET)
-        headers = {"Authorization": f"Bearer {token}"}
-        targets = {
-            "gateway": Target("gateway", gateway.base_url, graphql_call),
-            "rest": Target("rest", identify.base_url, rest_call),
-            "graphql_core": Target("graphql_core", raw.base_url, graphql_call),
-        }
+    async with Infrastructure(workdir) as infra:
         try:
-            await seed(identify.base_url, headers)
-            await wait_live_feed(gateway.base_url)
-            await check_shapes(targets, headers)
-        except Exception as exc:
-            print(f"invalid setup: {exc}", file=sys.stderr)
-            return 2
-        print(f"seeded {ITEMS} identifications for {BRANCH}; the three targets answer the same {ITEMS} items")
-
-        postmaster = None
-        if postgres is not None:
-            with contextlib.suppress(OSError, ValueError, IndexError):
-                postmaster = int((postgres.data_dir / "postmaster.pid").read_text().split()[0])
-        meter = ProcessCpu(
-            {
-                "identify": identify.process.pid,
-                "gateway": gateway.process.pid,
-                "graphql_core": raw.process.pid,
-                "broker": broker._process.pid if broker._process else None,
-            },
-            postmaster,
-        )
-        phases: dict[str, dict[str, Phase]] = {name: {} for name in TARGETS}
-        for mode in ("closed", "open"):
-            for name in args.order:
-                for attempt in range(1 + args.busy_retries):
-                    await asyncio.sleep(1.0)  # let the previous phase's stragglers settle
-                    phase = await measure(targets[name], headers, meter, args, mode)
-                    phase.attempts = attempt + 1
-                    lat = phase.latency()
-                    other = phase.cpu.get("other") or 0.0
-                    print(
-                        f"{mode:>6} loop  {name:<13} {phase.ok / phase.seconds:8.1f} req/s  "
-                        f"p50/p99 {lat['p50']:.2f}/{lat['p99']:.2f} ms  failed {phase.failed}  "
-                        f"other {other:.2f} cores"
-                    )
-                    if other < BUSY_MACHINE_CORES or phase.failed:
-                        break
-                    if attempt < args.busy_retries:
-                        print("  another job competed for the CPUs: measuring this phase again")
-                phases[name][mode] = phase
-
-        profile = None
-        if args.py_spy:
-            await asyncio.sleep(1.0)
-            client = LeanHttpClient(gateway.base_url, args.concurrency)
-            call = graphql_call(client, headers)
+            print(f"broker {infra.bootstrap_servers}; logs {workdir}")
+            code = source_fingerprint("gateway/src", *IDENTIFY.sources)
             try:
-                await closed_loop(call, args.warmup, args.concurrency)
-                RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-                profiler = PySpy(args.py_spy, gateway.process.pid, PROFILE_FILE)
-                profiler.start()
-                try:
-                    sampled = await closed_loop(call, args.count, args.concurrency)
-                finally:
-                    profiler.stop()
-            finally:
-                await client.aclose()
-            profile = {
-                "file": str(PROFILE_FILE),
-                "requests_per_s": round(sampled.ok / sampled.seconds, 1),
-                "failed": sampled.failed,
-                **profile_components(PROFILE_FILE),
-                **summarize_profile(PROFILE_FILE, top=40),
-            }
+                servers = await start_servers(infra, args, workdir)
+            except RuntimeError as exc:
+                print(exc, file=sys.stderr)
+                return 2
+            identify, gateway, raw = servers
 
-        fronts = {"gateway": "gateway", "rest": None, "graphql_core": "graphql_core"}
-        t = {
-            name: {
-                "closed_loop": phase_json(phases[name]["closed"], fronts[name]),
-                "open_loop": phase_json(phases[name]["open"], fronts[name]),
+            headers = OBSERVATION.headers()
+            targets = {
+                "gateway": Target("gateway", gateway.base_url, graphql_call),
+                "rest": Target("rest", identify.base_url, rest_call),
+                "graphql_core": Target("graphql_core", raw.base_url, graphql_call),
             }
-            for name in TARGETS
-        }
-        gw_rps = t["gateway"]["closed_loop"]["requests_per_s"]
-        raw_rps = t["graphql_core"]["closed_loop"]["requests_per_s"]
-        rest_rps = t["rest"]["closed_loop"]["requests_per_s"]
-        gw_p99 = t["gateway"]["open_loop"]["latency_ms"]["p99"]
-        rest_p99 = t["rest"]["open_loop"]["latency_ms"]["p99"]
-        raw_p99 = t["graphql_core"]["open_loop"]["latency_ms"]["p99"]
-        failed = sum(p.failed for by_mode in phases.values() for p in by_mode.values())
-        results = {
-            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "valid": failed == 0,
-            "query": QUERY,
-            "config": {
-                "items": ITEMS,
-                "count": args.count,
-                "concurrency": args.concurrency,
-                "warmup": args.warmup,
-                "rate": args.rate,
-                "seconds": args.seconds,
-                "open_loop_connections": args.open_loop_connections,
-                "order": args.order,
-                "busy_retries": args.busy_retries,
-                "gateway_lobby_cache_seconds": args.lobby_cache_seconds,
-                "client": "lean (bench/identify_throughput.py LeanHttpClient)",
-                "workers": 1,
-                "telemetry": "on in identify and gateway (OTEL_SDK_DISABLED unset); none in graphql-core",
-                "otlp_exporter": bool(
-                    os.getenv("OTEL_EXPORTER_OTLP_ENDPOINT")
-                    or os.getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
-                ),
-                "postgres": "TEST_DATABASE_URL" if server_url else "embedded",
-                "broker": "embedded Tansu (memory)",
-                "cpus": os.cpu_count(),
-                "machine_busy_before_run_cores": busy_before,
-                "python": platform.python_version(),
-                "source": code,
-            },
-            "targets": t,
-            "ratios": {
-                "gateway_over_graphql_core_throughput": round(gw_rps / raw_rps, 3),
-                "throughput_target": THROUGHPUT_RATIO_TARGET,
-                "throughput_target_met": gw_rps >= THROUGHPUT_RATIO_TARGET * raw_rps,
-                "gateway_over_rest_p99": round(gw_p99 / rest_p99, 3),
-                "p99_target": P99_RATIO_TARGET,
-                "p99_target_met": gw_p99 <= P99_RATIO_TARGET * rest_p99,
-                "graphql_core_over_rest_p99": round(raw_p99 / rest_p99, 3),
-                "gateway_over_rest_throughput": round(gw_rps / rest_rps, 3),
-            },
-        }
-        if profile:
-            results["gateway_profile"] = profile
+            try:
+                await seed(identify.base_url, headers)
+                await wait_live_feed(gateway.base_url)
+                await check_shapes(targets, headers)
+            except Exception as exc:
+                print(f"invalid setup: {exc}", file=sys.stderr)
+                return 2
+            print(
+                f"seeded {ITEMS} identifications for {BRANCH}; "
+                f"the three targets answer the same {ITEMS} items"
+            )
 
-        print_report(results)
-        if profile:
-            print_profile(profile)
-        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-        RESULTS_FILE.write_text(json.dumps(results, indent=2, default=str) + "\n")
-        print(f"\nresults: {RESULTS_FILE}")
-        if failed:
-            print(f"\nINVALID: {failed} measured requests failed:", file=sys.stderr)
-            for name, by_mode in phases.items():
-                for mode, phase in by_mode.items():
-                    for reason, n in phase.failures.most_common(5):
-                        print(f"  {name} {mode}: {n:>6} × {reason}", file=sys.stderr)
-            return 3
-        return 0
-    finally:
-        for server in servers:
-            server.stop()
-        if identify is not None:
-            identify.stop()
-        await release_infrastructure(server_url, database_url, postgres, broker)
+            pids = {server.name: server.pid for server in servers} | {"broker": infra.broker_pid}
+            meter = CpuMeter(pids, infra.postmaster_pid)
+            phases = await measure_phases(targets, headers, meter, args)
+            profile = await profile_gateway(gateway, headers, args) if args.py_spy else None
+
+            results = build_results(phases, args, infra, code, busy_before)
+            if profile:
+                results["gateway_profile"] = profile
+            print_report(results)
+            if profile:
+                print_profile(profile)
+            save_results(RESULTS_NAME, results)
+            if not results["valid"]:
+                failed = sum(p.failed for by_mode in phases.values() for p in by_mode.values())
+                print(f"\nINVALID: {failed} measured requests failed:", file=sys.stderr)
+                for name, by_mode in phases.items():
+                    for mode, phase in by_mode.items():
+                        for reason, n in phase.failures.most_common(5):
+                            print(f"  {name} {mode}: {n:>6} × {reason}", file=sys.stderr)
+                return 3
+            return 0
+        finally:
+            for server in reversed(servers):
+                server.stop()
 
 
 def main() -> int:
