@@ -21,9 +21,13 @@ test: setup
 lint: setup
 	$(UV) run --frozen ruff check .
 
+# every benchmark with its defaults; some of them: make bench BENCHES="restart_after_kill"
+BENCHES ?= identify_throughput gateway_lobby_list restart_after_kill
 bench: setup
-	$(UV) run --frozen python bench/identify_throughput.py
-	$(UV) run --frozen python bench/gateway_lobby_list.py
+	@for name in $(BENCHES); do \
+		echo "== bench/$$name.py"; \
+		$(UV) run --frozen python bench/$$name.py || exit $$?; \
+	done
 
 asyncapi: setup
 	$(UV) run --frozen python -m branchflow_devstack.asyncapi --write
