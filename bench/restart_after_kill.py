@@ -73,7 +73,8 @@ class Round:
     ready_body: dict | None = None  # /health/ready as last seen
     previous_members: int = 0  # in the group, as the broker saw it just before the start
     previous_members_gone_s: float | None = None  # broker: they left (their session expired)
-    group_rejoined_s: float | None = None  # broker: Stable, members all new
+    group_rejoined_s: float | None = None  # broker: Stable, members all new (or kept, see below)
+    group_kept_member_ids: bool = False  # static membership: the previous ids came back
     service_cpu_to_first_2xx_s: float | None = None  # the new process's CPU seconds by then
     cpu_cores: dict | None = None  # over the round
     timed_out: bool = False
@@ -82,6 +83,7 @@ class Round:
 # --------------------------------------------------------------------------- what /health/ready says
 
 JOINED_WORDS = {"joined", "ready", "ok", "up", "stable", "running", "assigned", "true"}
+NOT_STARTED_WORDS = {"off", "disabled"}  # the service runs no consumers: nothing to wait for
 _MISSING = object()
 
 
@@ -119,9 +121,12 @@ def consumers_joined(body) -> bool | None:
     """Whether ``/health/ready``'s JSON says the Kafka consumers have joined; None when it says
     nothing about consumers. It reads the first key naming consumers, at any depth, whose value
     is a bool, a count, a word (joined, ready, ok, stable…), an object with ``joined``,
-    ``ready``, ``status`` or ``state``, or a collection of such (all must hold)."""
+    ``ready``, ``status`` or ``state``, or a collection of such (all must hold). Consumers
+    turned off (``"off"``) count as not reported."""
     value = _find_key(body, "consumer")
-    return None if value is _MISSING else _holds(value)
+    if value is _MISSING or (isinstance(value, str) and value.lower() in NOT_STARTED_WORDS):
+        return None
+    return _holds(value)
 
 
 def says_rejoined(body) -> bool | None:
@@ -195,7 +200,9 @@ async def watch_ready(process: ServerProcess, round_: Round) -> None:
 async def watch_group(
     watch: ConsumerGroupWatch, process: ServerProcess, round_: Round, previous: frozenset[str]
 ) -> None:
-    """The broker's view: the previous process's members gone, then the group Stable with new ones."""
+    """The broker's view: the previous process's members gone, then the group Stable with new
+    ones. A static member (``group.instance.id``) keeps its member id across a restart: its group
+    has rejoined once it is Stable and the service says its consumers joined."""
     while True:
         try:
             group = await watch.describe()
@@ -205,8 +212,13 @@ async def watch_group(
         elapsed = time.perf_counter() - process.started_at
         if previous and round_.previous_members_gone_s is None and not group.members & previous:
             round_.previous_members_gone_s = elapsed
-        if group.state == "Stable" and group.members and not group.members & previous:
+        stable = group.state == "Stable" and group.members
+        if stable and not group.members & previous:
             round_.group_rejoined_s = elapsed
+            return
+        if stable and round_.consumers_joined_s is not None:
+            round_.group_rejoined_s = elapsed
+            round_.group_kept_member_ids = True
             return
         await asyncio.sleep(GROUP_INTERVAL_S)
 
@@ -288,6 +300,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> int:
                     process.stop()
                 database_url = infra.database(f"{SERVICE.name}_restart_{n}")
                 process = SERVICE.process(database_url, infra.bootstrap_servers, workdir)
+                process.env.update(args.env)
                 previous = (await watch.describe()).members  # none, or members that failed to leave
                 rounds.append(
                     await measure_start(process, Round("cold", n), watch, previous, infra, args.timeout)
@@ -366,6 +379,7 @@ def report(
             "kills": args.kills,
             "terms": args.terms,
             "observations_before_each_stop": args.observations,
+            "service_env": dict(args.env),
             "probe_interval_s": PROBE_INTERVAL_S,
             "ready_interval_s": READY_INTERVAL_S,
             "group_interval_s": GROUP_INTERVAL_S,
@@ -389,6 +403,7 @@ def report(
     print(
         f"{SERVICE.name} start-up — seconds from process start; {cfg['postgres']} PostgreSQL, "
         f"Tansu (memory), {cfg['cpus']} CPUs, source {code['sha256']} (changed {code['newest_change']})"
+        + "".join(f"; {name}={value}" for name, value in args.env)
     )
     print(
         "answer / 2xx: first answer / first 2xx to POST /observations · ready: /health/ready 200 · "
@@ -423,6 +438,11 @@ def report(
                 f"(min {first['min']:.2f}, max {first['max']:.2f}, n={first['n']})"
                 + (f"; group rejoined median {group['median']:.2f} s" if group else "")
             )
+    if any(r.group_kept_member_ids for r in rounds):
+        print(
+            "note: the group kept the previous member ids (static membership); there, group is when the "
+            "service said its consumers joined and the broker showed the group Stable"
+        )
     if not any(r.consumers_reported for r in rounds):
         print("note: /health/ready does not report the consumers (n/r); its 200 is all it says")
     rejoin = {r.service_says_rejoined for r in rounds if r.service_says_rejoined is not None}
@@ -444,6 +464,13 @@ def report(
     save_results("restart_after_kill", results)
 
 
+def _setting(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name:
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
+    return name, value
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kills", type=int, default=3, help="restarts after SIGKILL (3)")
@@ -454,6 +481,15 @@ def main() -> int:
     )
     parser.add_argument(
         "--timeout", type=float, default=120.0, help="most seconds one start may take to complete (120)"
+    )
+    parser.add_argument(
+        "--env",
+        type=_setting,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a further variable for the service, e.g. IDENTIFY_KAFKA_SESSION_TIMEOUT_MS=3000 or "
+        "IDENTIFY_KAFKA_GROUP_INSTANCE_ID=identify-0 (repeatable)",
     )
     parser.add_argument("--keep-logs", action="store_true", help="keep the temp dir with the logs")
     args = parser.parse_args()
