@@ -67,7 +67,7 @@ async def platform(kafka_broker, database_factory):
                 headers={"Authorization": f"Bearer {LOBBY}"},
             )
             assert warm.status_code == 200, warm.text
-            await asyncio.wait_for(gateway.state.gateway.live.ready.wait(), 30)
+            await asyncio.wait_for(gateway.state.gateway.domains["identify"].live.ready.wait(), 30)
             yield client, gateway_url.replace("http://", "ws://") + "/graphql", identify_url
 
 

@@ -1,12 +1,12 @@
 """The gateway's ASGI app: ``/graphql`` picks the caller's schema by the verified role."""
 
+from collections.abc import Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 
 import httpx
 import orjson
 from fastapi import FastAPI
-from httpx_aiohttp import AiohttpTransport
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
@@ -16,14 +16,16 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from branchflow_gateway.config import GatewaySettings
 from branchflow_gateway.context import GatewayContext
+from branchflow_gateway.domain import Domain
 from branchflow_gateway.errors import ErrorCode, error_body, with_code
-from branchflow_gateway.identify_client import IdentifyClient
-from branchflow_gateway.live import LiveIdentifications
-from branchflow_gateway.loaders import make_loaders
-from branchflow_gateway.lobby_lists import LobbyLists
+from branchflow_gateway.identify.domain import IdentifyDomain
 from branchflow_gateway.schemas import build_schemas
 from branchflow_runtime import telemetry
 from branchflow_runtime.auth import InvalidToken, Role, Staff, TokenVerifier
+
+# the services behind the gateway. A new one is a package like identify/ and a line in each of:
+# here, schemas.DOMAIN_FIELDS, context.GatewayContext and config (its <name>_url)
+DOMAINS: tuple[type[Domain], ...] = (IdentifyDomain,)
 
 # per request: the media type to answer with, and whether the request could not be executed
 _response_media: ContextVar[tuple[str | None, bool]] = ContextVar("response_media", default=(None, False))
@@ -78,27 +80,20 @@ class RoleGraphQL(GraphQL):
         staff: Staff | None = request.scope.get(STAFF_KEY)
         if staff is None:  # the GraphiQL page itself (dev mode): nothing is executed
             return None
-        identify = self.gateway.identify
-        return GatewayContext(
-            staff=staff,
-            identify=identify,
-            loaders=make_loaders(identify, staff.token),
-            live=self.gateway.live,
-            lobby_lists=self.gateway.lobby_lists,
-        )
+        domains = self.gateway.domains.values()
+        return GatewayContext(staff=staff, **{d.name: d.request_context(staff) for d in domains})
 
 
 class Gateway:
     """Verifies the caller and hands the request to the view of its role's schema."""
 
-    def __init__(self, settings: GatewaySettings, identify_transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(
+        self, settings: GatewaySettings, transports: Mapping[str, httpx.AsyncBaseTransport] | None = None
+    ):
         self.settings = settings
-        self._identify_transport = identify_transport  # tests put a fake identify service here
         self.verifier = TokenVerifier(settings)
-        self.http: httpx.AsyncClient | None = None
-        self.identify: IdentifyClient | None = None
-        self.live: LiveIdentifications | None = None
-        self.lobby_lists: LobbyLists | None = None
+        transports = transports or {}  # service name → a fake service (tests)
+        self.domains: dict[str, Domain] = {d.name: d(settings, transports.get(d.name)) for d in DOMAINS}
         views = {}
         self.views: dict[Role, RoleGraphQL] = {}
         for role, schema in build_schemas(settings).items():
@@ -114,31 +109,17 @@ class Gateway:
         self.any_view = next(iter(self.views.values()))
 
     async def start(self) -> None:
-        limits = httpx.Limits(
-            max_connections=self.settings.upstream_max_connections,
-            max_keepalive_connections=self.settings.upstream_max_connections,
-        )
-        self.http = httpx.AsyncClient(
-            base_url=self.settings.identify_url,
-            timeout=self.settings.upstream_timeout_seconds,
-            limits=limits,
-            # httpx's API on aiohttp's connection pool: httpcore's pool scanned every pooled
-            # connection on each request and release, 61 % of the gateway's CPU (bench/)
-            transport=self._identify_transport or AiohttpTransport(limits=limits, trust_env=False),
-            trust_env=False,  # service to service: no proxy settings read from the environment per request
-        )
-        telemetry.instrument_httpx_client(self.http)
-        self.identify = IdentifyClient(self.http)
-        if self.settings.live_updates:
-            self.live = LiveIdentifications(self.settings.kafka_bootstrap_servers)
-            await self.live.start()
-        self.lobby_lists = LobbyLists(self.identify, self.live, self.settings.lobby_list_cache_seconds)
+        for domain in self.domains.values():
+            await domain.start()
 
     async def stop(self) -> None:
-        if self.live:
-            await self.live.stop()
-        if self.http:
-            await self.http.aclose()
+        for domain in self.domains.values():
+            await domain.stop()
+
+    def live_updates_ready(self) -> bool:
+        """Every event feed is following (false when live updates are off)."""
+        feeds = [feed for domain in self.domains.values() for feed in domain.feeds()]
+        return bool(feeds) and all(feed.ready.is_set() for feed in feeds)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "http" and self._wants_graphiql(scope):
@@ -188,11 +169,12 @@ def _token(scope) -> str:
 
 
 def create_app(
-    settings: GatewaySettings | None = None, identify_transport: httpx.AsyncBaseTransport | None = None
+    settings: GatewaySettings | None = None, transports: Mapping[str, httpx.AsyncBaseTransport] | None = None
 ) -> FastAPI:
+    """``transports``: per service name, a transport in place of the network (tests)."""
     settings = settings or GatewaySettings()
     telemetry.setup_tracing(settings.service_name)
-    gateway = Gateway(settings, identify_transport)
+    gateway = Gateway(settings, transports)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -222,6 +204,6 @@ def create_app(
 
     @app.get("/health/ready", include_in_schema=False)
     async def ready() -> dict:
-        return {"status": "ok", "live_updates": bool(gateway.live and gateway.live.ready.is_set())}
+        return {"status": "ok", "live_updates": gateway.live_updates_ready()}
 
     return app

@@ -8,6 +8,7 @@ class GatewaySettings(ServiceSettings):
 
     service_name: str = "gateway"
     http_port: int = 8000
+    # one URL per service behind the gateway, named <service>_url (GATEWAY_<SERVICE>_URL)
     identify_url: str = "http://127.0.0.1:8001"
     upstream_timeout_seconds: float = 5.0
     # connections to each service: one uvicorn worker there serves a few at a time, and more
@@ -22,3 +23,6 @@ class GatewaySettings(ServiceSettings):
     # the lobby list is kept between identifications (each one's event drops it), at most this
     # long; 0 = always ask identify. Only with live updates on: the events are what drop it
     lobby_list_cache_seconds: float = 5.0
+
+    def upstream_url(self, service: str) -> str:
+        return getattr(self, f"{service}_url")

@@ -29,7 +29,8 @@ CODES = {"BAD_USER_INPUT", "FORBIDDEN", "NOT_FOUND", "UPSTREAM_UNAVAILABLE"}
 def gateway_url():
     port = free_port()
     app = create_app(
-        GatewaySettings(live_updates=False), identify_transport=httpx.MockTransport(FakeIdentify().handler)
+        GatewaySettings(live_updates=False),
+        transports={"identify": httpx.MockTransport(FakeIdentify().handler)},
     )
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from branchflow_contracts import CustomerIdentified, Guidance, GuidanceAction
-from branchflow_gateway import live as live_module
-from branchflow_gateway.live import LiveIdentifications
+from branchflow_gateway.identify import live as live_module
+from branchflow_gateway.identify.live import LiveIdentifications
 
 
 def identified(branch: str, n: int) -> CustomerIdentified:

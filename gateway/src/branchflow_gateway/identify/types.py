@@ -165,10 +165,3 @@ class IdentificationTrace:
     branch_id: str
     trace_id: str | None
     identified_at: datetime
-
-
-@strawberry.type(description="Who is calling, as the verified token says.")
-class Me:
-    staff_id: str
-    role: str
-    branch_id: str
