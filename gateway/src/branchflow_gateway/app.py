@@ -6,6 +6,7 @@ from contextvars import ContextVar
 
 import httpx
 import orjson
+from cross_web import HTTPException
 from fastapi import FastAPI
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -13,12 +14,14 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET
 
 from branchflow_gateway.config import GatewaySettings
 from branchflow_gateway.context import GatewayContext
 from branchflow_gateway.domain import Domain
-from branchflow_gateway.errors import ErrorCode, error_body, with_code
+from branchflow_gateway.errors import ErrorCode, error_body, for_caller, log_refusal
 from branchflow_gateway.identify.domain import IdentifyDomain
+from branchflow_gateway.limits import MAX_JSON_NESTING, BodyTooLarge, nested_deeper_than, read_body, replay
 from branchflow_gateway.schemas import build_schemas
 from branchflow_runtime import telemetry
 from branchflow_runtime.auth import InvalidToken, Role, Staff, TokenVerifier
@@ -51,11 +54,32 @@ class RoleGraphQL(GraphQL):
         # sends bytes over a WebSocket as binary frames, which graphql-ws clients cannot read
         return orjson.dumps(data).decode()
 
+    def decode_json(self, data: str | bytes) -> object:
+        """The body (or GET's variables) as JSON, refused with a 400 that says why: not UTF-8,
+        not JSON (orjson refuses NaN, infinities and lone surrogates, which JSON cannot carry
+        to a service either), or nested too deep to handle."""
+        try:
+            value = orjson.loads(data)
+        except orjson.JSONDecodeError as exc:
+            raise HTTPException(400, _why_not_json(data, exc)) from None
+        if nested_deeper_than(value, MAX_JSON_NESTING):
+            raise HTTPException(400, f"the JSON nests deeper than {MAX_JSON_NESTING} levels")
+        return value
+
+    async def run(self, request, context=UNSET, root_value=UNSET):
+        """A request refused before it could run (Strawberry answers those in plain text) gets
+        a GraphQL error body with its code, like every other refusal."""
+        try:
+            return await super().run(request, context, root_value)
+        except HTTPException as exc:
+            code = ErrorCode.NOT_FOUND if exc.status_code == 404 else ErrorCode.BAD_USER_INPUT
+            return refusal(exc.status_code, exc.reason, code)
+
     async def process_result(self, request, result):
         # errors raised before execution (parsing, the token limit) skip the schema's
         # extensions: give them their code here
-        for error in result.errors or ():
-            with_code(error)
+        if result.errors:
+            result.errors = for_caller(result.errors, self.schema._schema)
         # set on every request: a context can outlive one request (e.g. an in-process client)
         request_error = result.data is None and all(e.path is None for e in result.errors or ())
         media = "application/graphql-response+json" if _accepts_graphql_response(request) else None
@@ -130,6 +154,14 @@ class Gateway:
         except InvalidToken as exc:
             await self._refuse(scope, receive, send, str(exc))
             return
+        if scope["type"] == "http" and scope["method"] == "POST":
+            limit = self.settings.max_body_bytes
+            try:
+                receive = replay(await read_body(scope, receive, limit))
+            except BodyTooLarge:
+                message = f"the request body is larger than {limit} bytes"
+                await refusal(413, message, ErrorCode.BAD_USER_INPUT)(scope, receive, send)
+                return
         scope[STAFF_KEY] = staff
         await self.views[staff.role](scope, receive, send)
 
@@ -142,14 +174,26 @@ class Gateway:
     @staticmethod
     async def _refuse(scope, receive, send, reason: str) -> None:
         if scope["type"] == "websocket":
+            log_refusal(4401, ErrorCode.UNAUTHENTICATED, reason)
             await send({"type": "websocket.close", "code": 4401, "reason": reason[:120]})
             return
-        response = JSONResponse(
-            error_body(reason, ErrorCode.UNAUTHENTICATED),
-            status_code=401,
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        response = refusal(401, reason, ErrorCode.UNAUTHENTICATED, {"WWW-Authenticate": "Bearer"})
         await response(scope, receive, send)
+
+
+def refusal(status: int, message: str, code: ErrorCode, headers: dict | None = None) -> JSONResponse:
+    """A request refused before GraphQL ran it: a GraphQL error body, and one line in the log."""
+    log_refusal(status, code, message)
+    return JSONResponse(error_body(message, code), status_code=status, headers=headers)
+
+
+def _why_not_json(data: str | bytes, exc: orjson.JSONDecodeError) -> str:
+    if isinstance(data, bytes):
+        try:
+            data.decode()
+        except UnicodeDecodeError as bad:
+            return f"the request body is not UTF-8 (byte {bad.object[bad.start]:#x} at {bad.start})"
+    return f"the request body is not valid JSON: {exc}"
 
 
 def _token(scope) -> str:

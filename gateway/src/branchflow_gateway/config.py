@@ -15,6 +15,11 @@ class GatewaySettings(ServiceSettings):
     # would only queue inside it
     upstream_max_connections: int = 8
     # query limits (safe by default)
+    # a request body above this is refused (413) unread. The largest a branch front end sends is
+    # an observation of 40 signals, about 4 KB (a complaint's text, to come, a few thousand
+    # characters of 3 bytes each): 64 KiB is many times that, and small enough that refusing
+    # it costs nothing
+    max_body_bytes: int = 65_536
     max_depth: int = 8
     max_tokens: int = 1000
     max_aliases: int = 15

@@ -3,13 +3,18 @@ Subscription are composed of ``me`` and the fields each domain module names for 
 (``<domain>/fields.py``). Types and resolvers live in their domain, defined once."""
 
 import strawberry
+from cross_web import HTTPException
+from graphql import GraphQLError
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.extensions.disable_introspection import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types.execution import ExecutionContext
+from strawberry.types.graphql import OperationType
 
 from branchflow_gateway.config import GatewaySettings
 from branchflow_gateway.domain import RoleFields
-from branchflow_gateway.errors import StableErrorCodes
+from branchflow_gateway.errors import StableErrorCodes, log_error
 from branchflow_gateway.identify.fields import FIELDS as IDENTIFY_FIELDS
 from branchflow_gateway.limits import limit_rules
 from branchflow_gateway.me import me
@@ -44,6 +49,33 @@ def _operation_type(name: str, resolvers: tuple, make_field) -> type | None:
     return strawberry.type(type(name, (), namespace), name=name)
 
 
+class GatewaySchema(strawberry.Schema):
+    """A role's schema: subscriptions only over the WebSocket, and quiet logs for refusals."""
+
+    async def execute(self, query, *args, allowed_operation_types=None, **kwargs):
+        """``execute`` serves HTTP (and the WebSocket's queries); Strawberry would let a
+        subscription through over HTTP for its multipart protocol, which this gateway does not
+        offer, and executing one here fails inside graphql-core."""
+        allowed = set(allowed_operation_types or OperationType) - {OperationType.SUBSCRIPTION}
+        try:
+            return await super().execute(query, *args, allowed_operation_types=allowed, **kwargs)
+        except InvalidOperationTypeError as exc:
+            if exc.operation_type is not OperationType.SUBSCRIPTION:
+                raise
+            raise HTTPException(400, SUBSCRIPTION_OVER_HTTP) from None
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None):
+        # Strawberry logs every error with its stack trace, a FORBIDDEN as loudly as a bug
+        for error in errors:
+            log_error(error)
+
+
+SUBSCRIPTION_OVER_HTTP = (
+    "a subscription is served over a WebSocket: connect to /graphql with the graphql-transport-ws "
+    "protocol and send it there"
+)
+
+
 def build_schemas(settings: GatewaySettings) -> dict[Role, strawberry.Schema]:
     rules = limit_rules(settings.max_depth, settings.max_aliases)
 
@@ -61,12 +93,12 @@ def build_schemas(settings: GatewaySettings) -> dict[Role, strawberry.Schema]:
 
     config = StrawberryConfig(disable_field_suggestions=not settings.dev_mode)
     built: dict[Operations, strawberry.Schema] = {}
-    schemas = {}
+    schemas: dict[Role, strawberry.Schema] = {}
     for role in Role:
         operations = role_operations(role)
         if operations not in built:  # roles with the same view share one schema object
             query, mutation, subscription = operations
-            built[operations] = strawberry.Schema(
+            built[operations] = GatewaySchema(
                 query=_operation_type("Query", query, strawberry.field),
                 mutation=_operation_type("Mutation", mutation, strawberry.mutation),
                 subscription=_operation_type("Subscription", subscription, strawberry.subscription),
