@@ -57,11 +57,15 @@ class RoleGraphQL(GraphQL):
     def decode_json(self, data: str | bytes) -> object:
         """The body (or GET's variables) as JSON, refused with a 400 that says why: not UTF-8,
         not JSON (orjson refuses NaN, infinities and lone surrogates, which JSON cannot carry
-        to a service either), or nested too deep to handle."""
+        to a service either), not an object, or nested too deep to handle."""
         try:
             value = orjson.loads(data)
         except orjson.JSONDecodeError as exc:
             raise HTTPException(400, _why_not_json(data, exc)) from None
+        if value is None:  # nothing asked: Strawberry then says what is missing
+            return {}
+        if not isinstance(value, (dict, list)):  # a list is a batch, which Strawberry refuses
+            raise HTTPException(400, "a GraphQL request, and its variables, are a JSON object")
         if nested_deeper_than(value, MAX_JSON_NESTING):
             raise HTTPException(400, f"the JSON nests deeper than {MAX_JSON_NESTING} levels")
         return value

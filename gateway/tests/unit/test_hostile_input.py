@@ -53,6 +53,13 @@ async def test_json_nested_1000_levels_is_400(gateway, body):
     assert "nest" in error["message"]
 
 
+@pytest.mark.parametrize("body", [b"1", b'"query"', b"true", b"null"])
+async def test_a_body_that_is_not_an_object_is_400(gateway, body):
+    response = await gateway.post("/graphql", content=body, headers=_headers())
+    assert response.status_code == 400
+    bad_user_input(response)
+
+
 @pytest.mark.parametrize("number", [b"1e309", b"-1e309", b"NaN", b"Infinity", b"-Infinity"])
 async def test_a_non_finite_number_is_400(gateway, number):
     signal = b'{"category": "LARGE_BUSINESS", "kind": "cash_deposit", "amount": ' + number + b"}"
