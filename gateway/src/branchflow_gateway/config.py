@@ -25,6 +25,12 @@ class GatewaySettings(ServiceSettings):
     max_aliases: int = 15
     # live push: consume customer.identified for the lobby's subscription
     live_updates: bool = True
+    # a topic the gateway reads and finds missing at start, it creates, so its feed follows
+    # from the start: with the partitions and replicas the broker gives a topic created on
+    # first use (docker-compose: KAFKA_NUM_PARTITIONS 3, one broker). Whoever creates a topic
+    # first decides these: in production, create the topics beforehand
+    new_topic_partitions: int = 3
+    new_topic_replicas: int = 1
     # the lobby list is kept between identifications (each one's event drops it), at most this
     # long; 0 = always ask identify. Only with live updates on: the events are what drop it
     lobby_list_cache_seconds: float = 5.0

@@ -38,7 +38,11 @@ class IdentifyDomain(Domain):
         self.http = http_client(self.settings, self.name, self.transport)
         self.client = IdentifyClient(self.http)
         if self.settings.live_updates:
-            self.live = LiveIdentifications(self.settings.kafka_bootstrap_servers)
+            self.live = LiveIdentifications(
+                self.settings.kafka_bootstrap_servers,
+                new_topic_partitions=self.settings.new_topic_partitions,
+                new_topic_replicas=self.settings.new_topic_replicas,
+            )
             await self.live.start()
         self.lobby_lists = LobbyLists(self.client, self.live, self.settings.lobby_list_cache_seconds)
 

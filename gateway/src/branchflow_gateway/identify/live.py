@@ -21,8 +21,8 @@ QUEUE_SIZE = 100  # per subscription; a subscriber that falls behind loses the o
 class LiveIdentifications(EventFeed):
     topic = str(Topic.CUSTOMER_IDENTIFIED)
 
-    def __init__(self, bootstrap_servers: str) -> None:
-        super().__init__(bootstrap_servers)
+    def __init__(self, bootstrap_servers: str, **new_topic) -> None:
+        super().__init__(bootstrap_servers, **new_topic)
         self._followers: dict[str, set[asyncio.Queue]] = defaultdict(set)
         self.listeners: list[Callable[[str], None]] = []  # called with the branch of each event
 
