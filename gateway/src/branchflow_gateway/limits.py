@@ -15,10 +15,12 @@ from graphql import (
 )
 from strawberry.extensions.max_aliases import create_validator as alias_limit_rule
 
-# JSON nesting of a body (or of GET's variables): the deepest a front end sends is about six
-# (body → variables → observation → signals → list → signal); graphql-core and the logging of
-# errors recurse into values, and a thousand levels made that a RecursionError
-MAX_JSON_NESTING = 32
+from branchflow_runtime.http_errors import MAX_JSON_DEPTH
+
+# JSON nesting of a body (or of GET's variables), as the services allow: the deepest a front end
+# sends is about six (body → variables → observation → signals → list → signal); graphql-core
+# recurses into values, and a thousand levels made that a RecursionError
+MAX_JSON_NESTING = MAX_JSON_DEPTH
 
 # An introspection query may nest deeper than an operation on data: the standard one (GraphiQL's,
 # graphql-core's get_introspection_query) follows a type's ``ofType`` chain to depth 14
