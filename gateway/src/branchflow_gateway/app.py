@@ -1,5 +1,6 @@
 """The gateway's ASGI app: ``/graphql`` picks the caller's schema by the verified role."""
 
+import json
 from collections.abc import Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
@@ -55,19 +56,25 @@ class RoleGraphQL(GraphQL):
         return orjson.dumps(data).decode()
 
     def decode_json(self, data: str | bytes) -> object:
-        """The body (or GET's variables) as JSON, refused with a 400 that says why: not UTF-8,
-        not JSON (orjson refuses NaN, infinities and lone surrogates, which JSON cannot carry
-        to a service either), not an object, or nested too deep to handle."""
+        """Any JSON the view reads (bodies, GET's variables, WebSocket messages): orjson, which
+        refuses NaN, infinities and lone surrogates (JSON cannot carry them to a service either)
+        and is faster; nesting deeper than the limit is refused the same way, as not JSON."""
+        value = orjson.loads(data)
+        if nested_deeper_than(value, MAX_JSON_NESTING):
+            raise json.JSONDecodeError(f"nested deeper than {MAX_JSON_NESTING} levels", "", 0)
+        return value
+
+    def parse_json(self, data: str | bytes) -> object:
+        """A request's JSON (HTTP), refused with a 400 that says why: not UTF-8, not JSON, not
+        an object, or nested too deep. (Over the WebSocket, Strawberry closes with 4400.)"""
         try:
-            value = orjson.loads(data)
-        except orjson.JSONDecodeError as exc:
+            value = self.decode_json(data)
+        except json.JSONDecodeError as exc:
             raise HTTPException(400, _why_not_json(data, exc)) from None
         if value is None:  # nothing asked: Strawberry then says what is missing
             return {}
         if not isinstance(value, (dict, list)):  # a list is a batch, which Strawberry refuses
             raise HTTPException(400, "a GraphQL request, and its variables, are a JSON object")
-        if nested_deeper_than(value, MAX_JSON_NESTING):
-            raise HTTPException(400, f"the JSON nests deeper than {MAX_JSON_NESTING} levels")
         return value
 
     async def run(self, request, context=UNSET, root_value=UNSET):
@@ -191,12 +198,14 @@ def refusal(status: int, message: str, code: ErrorCode, headers: dict | None = N
     return JSONResponse(error_body(message, code), status_code=status, headers=headers)
 
 
-def _why_not_json(data: str | bytes, exc: orjson.JSONDecodeError) -> str:
+def _why_not_json(data: str | bytes, exc: json.JSONDecodeError) -> str:
     if isinstance(data, bytes):
         try:
             data.decode()
         except UnicodeDecodeError as bad:
             return f"the request body is not UTF-8 (byte {bad.object[bad.start]:#x} at {bad.start})"
+    if exc.msg.startswith("nested deeper"):
+        return f"the JSON is {exc.msg}"
     return f"the request body is not valid JSON: {exc}"
 
 

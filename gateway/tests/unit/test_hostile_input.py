@@ -2,6 +2,7 @@
 wrong: never a 500, never a masked error for a mistake of the caller's, never the input echoed
 back in full. Each variable case gives what the same mistake written inline gives."""
 
+import asyncio
 import contextlib
 import json
 
@@ -224,3 +225,36 @@ async def dev_gateway(fake_identify):
         httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://gw") as client,
     ):
         yield client
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "not json",
+        "[" * 1000 + "]" * 1000,
+        '{"type": "subscribe", "id": "1", "payload": {"query": "\\ud800"}}',
+    ],
+    ids=["not-json", "deep", "lone-surrogate"],
+)
+async def test_a_websocket_message_that_is_not_json_closes_with_4400(fake_identify, message):
+    """graphql-transport-ws, over a real socket: a message that is not JSON closes it with 4400."""
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosed
+
+    from branchflow_gateway.app import create_app
+    from branchflow_gateway.config import GatewaySettings
+    from branchflow_runtime.testing import serving
+
+    app = create_app(
+        GatewaySettings(live_updates=False),
+        transports={"identify": httpx.MockTransport(fake_identify.handler)},
+    )
+    async with serving(app) as base_url, asyncio.timeout(10):
+        url = f"{base_url.replace('http', 'ws')}/graphql?token={token(Role.LOBBY_MANAGER)}"
+        async with connect(url, subprotocols=["graphql-transport-ws"]) as ws:
+            await ws.send(json.dumps({"type": "connection_init"}))
+            assert json.loads(await ws.recv())["type"] == "connection_ack"
+            await ws.send(message)
+            with pytest.raises(ConnectionClosed) as closed:
+                await ws.recv()
+    assert closed.value.rcvd.code == 4400
