@@ -50,6 +50,8 @@ class UpstreamClient:
         propagate.inject(headers)  # the trace goes on into the service, whatever the transport
         try:
             response = await self._http.request(method, path, headers=headers, **kwargs)
+        except httpx.InvalidURL:  # an identifier so long that its URL cannot be sent
+            raise BadUserInput(f"a value is too long to send to the {self.service} service") from None
         except httpx.HTTPError as exc:
             raise UpstreamUnavailable(f"the {self.service} service is unavailable ({_why(exc)})") from exc
         if response.status_code < 400:

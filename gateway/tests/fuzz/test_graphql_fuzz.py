@@ -94,6 +94,7 @@ HOSTILE = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.tuples(st.text(max_size=5), SURROGATE, st.text(max_size=5)).map("".join),
     st.integers(1_000, 80_000).map(lambda n: "y" * n),
+    st.integers(1_000, 25_000).map(lambda n: "中/" * n),  # longer still once in a URL
     st.sampled_from(["appearance", "branch", "large-business", "premium", "", "1e309"]),
     st.integers(30, 1_500).map(Deep),
     st.integers(-(2**70), 2**70),

@@ -160,6 +160,15 @@ async def test_a_body_within_the_limit_is_served(gateway):
     assert response.json() == {"data": {"me": {"role": "lobby_manager"}}}
 
 
+@pytest.mark.parametrize("value", ["中" * 20_000, "/" * 60_000], ids=["cjk", "slashes"])
+async def test_an_identifier_too_long_for_a_url_is_bad_user_input(gateway, value):
+    query = "query($c: String!) { customerRating(customerId: $c) { tier } }"
+    response = await graphql(gateway, query, role=Role.WEALTH_MANAGER, variables={"c": value})
+    [error] = response.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+    assert "too long" in error["message"]
+
+
 LONG = "x" * 60_000
 
 
