@@ -18,6 +18,7 @@ from branchflow_gateway.errors import StableErrorCodes, log_error
 from branchflow_gateway.identify.fields import FIELDS as IDENTIFY_FIELDS
 from branchflow_gateway.limits import limit_rules
 from branchflow_gateway.me import me
+from branchflow_gateway.scalars import SCALAR_MAP
 from branchflow_runtime.auth import Role
 
 DOMAIN_FIELDS: tuple[dict[Role, RoleFields], ...] = (IDENTIFY_FIELDS,)
@@ -91,7 +92,7 @@ def build_schemas(settings: GatewaySettings) -> dict[Role, strawberry.Schema]:
             chosen.append(DisableIntrospection)
         return chosen
 
-    config = StrawberryConfig(disable_field_suggestions=not settings.dev_mode)
+    config = StrawberryConfig(disable_field_suggestions=not settings.dev_mode, scalar_map=SCALAR_MAP)
     built: dict[Operations, strawberry.Schema] = {}
     schemas: dict[Role, strawberry.Schema] = {}
     for role in Role:

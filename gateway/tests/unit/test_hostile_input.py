@@ -267,3 +267,24 @@ async def test_a_websocket_message_that_is_not_json_closes_with_4400(fake_identi
             with pytest.raises(ConnectionClosed) as closed:
                 await ws.recv()
     assert closed.value.rcvd.code == 4400
+
+
+@pytest.mark.parametrize("amount", ["１００", " 100", "-0", "1e15", "100.555", 100.5])
+async def test_an_amount_is_checked_by_the_money_rule_not_made_valid_on_the_way(
+    gateway, fake_identify, amount
+):
+    """Full-width digits, spaces, signs and exponents are refused here as identify refuses them,
+    rather than turned into a valid "100" on the way to it."""
+    signal = {"category": "LARGE_BUSINESS", "kind": "cash_deposit", "amount": amount}
+    response = await graphql(gateway, RECORD, variables={"o": {"customerId": "C1", "signals": [signal]}})
+    [error] = bad_user_input(response)
+    assert "plain decimal string" in error["message"]
+    assert not fake_identify.calls
+
+
+async def test_an_amount_is_sent_canonically(gateway, fake_identify):
+    signal = {"category": "LARGE_BUSINESS", "kind": "cash_deposit", "amount": "600000"}
+    response = await graphql(gateway, RECORD, variables={"o": {"customerId": "C1", "signals": [signal]}})
+    assert "errors" not in response.json()
+    [call] = fake_identify.calls
+    assert json.loads(call.content)["signals"][0]["amount"] == "600000.00"
