@@ -60,14 +60,14 @@ async def platform(kafka_broker, database_factory):
             serving(gateway) as gateway_url,
             httpx.AsyncClient(base_url=gateway_url, timeout=10) as client,
         ):
-            # the topic exists once something was identified; then the gateway's live feed is ready
+            # the gateway's live feed follows from its start (it makes the topic if need be)
+            await asyncio.wait_for(gateway.state.gateway.domains["identify"].live.ready.wait(), 30)
             warm = await client.post(
                 "/graphql",
                 json={"query": MUTATION, "variables": {"o": {"customerId": "E2EWARM"}}},
                 headers={"Authorization": f"Bearer {LOBBY}"},
             )
             assert warm.status_code == 200, warm.text
-            await asyncio.wait_for(gateway.state.gateway.live.ready.wait(), 30)
             yield client, gateway_url.replace("http://", "ws://") + "/graphql", identify_url
 
 
@@ -158,6 +158,17 @@ async def test_mutation_to_kafka_with_one_trace_and_the_lobby_is_pushed(platform
     }
     with pytest.raises(TimeoutError):  # BR002's lobby hears nothing of BR001
         await asyncio.wait_for(other_branch_ws.recv(), 1.0)
+
+    # …and the gateway's live feed handled the event in the same trace: gateway → identify →
+    # outbox → Kafka → gateway, one trace for ops
+    spans = {
+        s.context.span_id: s
+        for s in SPANS.get_finished_spans()
+        if format(s.context.trace_id, "032x") == trace_id
+    }
+    [feed_span] = [s for s in spans.values() if s.name == f"{Topic.CUSTOMER_IDENTIFIED} process"]
+    assert feed_span.kind is SpanKind.CONSUMER
+    assert spans[feed_span.parent.span_id].kind is SpanKind.PRODUCER  # the relay's publish
     await lobby_ws.close()
     await other_branch_ws.close()
 

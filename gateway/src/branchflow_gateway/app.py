@@ -1,29 +1,35 @@
 """The gateway's ASGI app: ``/graphql`` picks the caller's schema by the verified role."""
 
+import json
+from collections.abc import Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 
 import httpx
 import orjson
+from cross_web import HTTPException
 from fastapi import FastAPI
-from httpx_aiohttp import AiohttpTransport
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET
 
 from branchflow_gateway.config import GatewaySettings
 from branchflow_gateway.context import GatewayContext
-from branchflow_gateway.errors import ErrorCode, error_body, with_code
-from branchflow_gateway.identify_client import IdentifyClient
-from branchflow_gateway.live import LiveIdentifications
-from branchflow_gateway.loaders import make_loaders
-from branchflow_gateway.lobby_lists import LobbyLists
+from branchflow_gateway.domain import Domain
+from branchflow_gateway.errors import ErrorCode, error_body, for_caller, log_refusal
+from branchflow_gateway.identify.domain import IdentifyDomain
+from branchflow_gateway.limits import MAX_JSON_NESTING, BodyTooLarge, nested_deeper_than, read_body, replay
 from branchflow_gateway.schemas import build_schemas
 from branchflow_runtime import telemetry
 from branchflow_runtime.auth import InvalidToken, Role, Staff, TokenVerifier
+
+# the services behind the gateway. A new one is a package like identify/ and a line in each of:
+# here, schemas.DOMAIN_FIELDS, context.GatewayContext and config (its <name>_url)
+DOMAINS: tuple[type[Domain], ...] = (IdentifyDomain,)
 
 # per request: the media type to answer with, and whether the request could not be executed
 _response_media: ContextVar[tuple[str | None, bool]] = ContextVar("response_media", default=(None, False))
@@ -49,11 +55,42 @@ class RoleGraphQL(GraphQL):
         # sends bytes over a WebSocket as binary frames, which graphql-ws clients cannot read
         return orjson.dumps(data).decode()
 
+    def decode_json(self, data: str | bytes) -> object:
+        """Any JSON the view reads (bodies, GET's variables, WebSocket messages): orjson, which
+        refuses NaN, infinities and lone surrogates (JSON cannot carry them to a service either)
+        and is faster; nesting deeper than the limit is refused the same way, as not JSON."""
+        value = orjson.loads(data)
+        if nested_deeper_than(value, MAX_JSON_NESTING):
+            raise json.JSONDecodeError(f"nested deeper than {MAX_JSON_NESTING} levels", "", 0)
+        return value
+
+    def parse_json(self, data: str | bytes) -> object:
+        """A request's JSON (HTTP), refused with a 400 that says why: not UTF-8, not JSON, not
+        an object, or nested too deep. (Over the WebSocket, Strawberry closes with 4400.)"""
+        try:
+            value = self.decode_json(data)
+        except json.JSONDecodeError as exc:
+            raise HTTPException(400, _why_not_json(data, exc)) from None
+        if value is None:  # nothing asked: Strawberry then says what is missing
+            return {}
+        if not isinstance(value, (dict, list)):  # a list is a batch, which Strawberry refuses
+            raise HTTPException(400, "a GraphQL request, and its variables, are a JSON object")
+        return value
+
+    async def run(self, request, context=UNSET, root_value=UNSET):
+        """A request refused before it could run (Strawberry answers those in plain text) gets
+        a GraphQL error body with its code, like every other refusal."""
+        try:
+            return await super().run(request, context, root_value)
+        except HTTPException as exc:
+            code = ErrorCode.NOT_FOUND if exc.status_code == 404 else ErrorCode.BAD_USER_INPUT
+            return refusal(exc.status_code, exc.reason, code)
+
     async def process_result(self, request, result):
         # errors raised before execution (parsing, the token limit) skip the schema's
         # extensions: give them their code here
-        for error in result.errors or ():
-            with_code(error)
+        if result.errors:
+            result.errors = for_caller(result.errors, self.schema._schema)
         # set on every request: a context can outlive one request (e.g. an in-process client)
         request_error = result.data is None and all(e.path is None for e in result.errors or ())
         media = "application/graphql-response+json" if _accepts_graphql_response(request) else None
@@ -78,27 +115,20 @@ class RoleGraphQL(GraphQL):
         staff: Staff | None = request.scope.get(STAFF_KEY)
         if staff is None:  # the GraphiQL page itself (dev mode): nothing is executed
             return None
-        identify = self.gateway.identify
-        return GatewayContext(
-            staff=staff,
-            identify=identify,
-            loaders=make_loaders(identify, staff.token),
-            live=self.gateway.live,
-            lobby_lists=self.gateway.lobby_lists,
-        )
+        domains = self.gateway.domains.values()
+        return GatewayContext(staff=staff, **{d.name: d.request_context(staff) for d in domains})
 
 
 class Gateway:
     """Verifies the caller and hands the request to the view of its role's schema."""
 
-    def __init__(self, settings: GatewaySettings, identify_transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(
+        self, settings: GatewaySettings, transports: Mapping[str, httpx.AsyncBaseTransport] | None = None
+    ):
         self.settings = settings
-        self._identify_transport = identify_transport  # tests put a fake identify service here
         self.verifier = TokenVerifier(settings)
-        self.http: httpx.AsyncClient | None = None
-        self.identify: IdentifyClient | None = None
-        self.live: LiveIdentifications | None = None
-        self.lobby_lists: LobbyLists | None = None
+        transports = transports or {}  # service name → a fake service (tests)
+        self.domains: dict[str, Domain] = {d.name: d(settings, transports.get(d.name)) for d in DOMAINS}
         views = {}
         self.views: dict[Role, RoleGraphQL] = {}
         for role, schema in build_schemas(settings).items():
@@ -114,31 +144,17 @@ class Gateway:
         self.any_view = next(iter(self.views.values()))
 
     async def start(self) -> None:
-        limits = httpx.Limits(
-            max_connections=self.settings.upstream_max_connections,
-            max_keepalive_connections=self.settings.upstream_max_connections,
-        )
-        self.http = httpx.AsyncClient(
-            base_url=self.settings.identify_url,
-            timeout=self.settings.upstream_timeout_seconds,
-            limits=limits,
-            # httpx's API on aiohttp's connection pool: httpcore's pool scanned every pooled
-            # connection on each request and release, 61 % of the gateway's CPU (bench/)
-            transport=self._identify_transport or AiohttpTransport(limits=limits, trust_env=False),
-            trust_env=False,  # service to service: no proxy settings read from the environment per request
-        )
-        telemetry.instrument_httpx_client(self.http)
-        self.identify = IdentifyClient(self.http)
-        if self.settings.live_updates:
-            self.live = LiveIdentifications(self.settings.kafka_bootstrap_servers)
-            await self.live.start()
-        self.lobby_lists = LobbyLists(self.identify, self.live, self.settings.lobby_list_cache_seconds)
+        for domain in self.domains.values():
+            await domain.start()
 
     async def stop(self) -> None:
-        if self.live:
-            await self.live.stop()
-        if self.http:
-            await self.http.aclose()
+        for domain in self.domains.values():
+            await domain.stop()
+
+    def live_updates_ready(self) -> bool:
+        """Every event feed is following (false when live updates are off)."""
+        feeds = [feed for domain in self.domains.values() for feed in domain.feeds()]
+        return bool(feeds) and all(feed.ready.is_set() for feed in feeds)
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "http" and self._wants_graphiql(scope):
@@ -149,6 +165,14 @@ class Gateway:
         except InvalidToken as exc:
             await self._refuse(scope, receive, send, str(exc))
             return
+        if scope["type"] == "http" and scope["method"] == "POST":
+            limit = self.settings.max_body_bytes
+            try:
+                receive = replay(await read_body(scope, receive, limit))
+            except BodyTooLarge:
+                message = f"the request body is larger than {limit} bytes"
+                await refusal(413, message, ErrorCode.BAD_USER_INPUT)(scope, receive, send)
+                return
         scope[STAFF_KEY] = staff
         await self.views[staff.role](scope, receive, send)
 
@@ -161,14 +185,28 @@ class Gateway:
     @staticmethod
     async def _refuse(scope, receive, send, reason: str) -> None:
         if scope["type"] == "websocket":
+            log_refusal(4401, ErrorCode.UNAUTHENTICATED, reason)
             await send({"type": "websocket.close", "code": 4401, "reason": reason[:120]})
             return
-        response = JSONResponse(
-            error_body(reason, ErrorCode.UNAUTHENTICATED),
-            status_code=401,
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+        response = refusal(401, reason, ErrorCode.UNAUTHENTICATED, {"WWW-Authenticate": "Bearer"})
         await response(scope, receive, send)
+
+
+def refusal(status: int, message: str, code: ErrorCode, headers: dict | None = None) -> JSONResponse:
+    """A request refused before GraphQL ran it: a GraphQL error body, and one line in the log."""
+    log_refusal(status, code, message)
+    return JSONResponse(error_body(message, code), status_code=status, headers=headers)
+
+
+def _why_not_json(data: str | bytes, exc: json.JSONDecodeError) -> str:
+    if isinstance(data, bytes):
+        try:
+            data.decode()
+        except UnicodeDecodeError as bad:
+            return f"the request body is not UTF-8 (byte {bad.object[bad.start]:#x} at {bad.start})"
+    if exc.msg.startswith("nested deeper"):
+        return f"the JSON is {exc.msg}"
+    return f"the request body is not valid JSON: {exc}"
 
 
 def _token(scope) -> str:
@@ -188,11 +226,12 @@ def _token(scope) -> str:
 
 
 def create_app(
-    settings: GatewaySettings | None = None, identify_transport: httpx.AsyncBaseTransport | None = None
+    settings: GatewaySettings | None = None, transports: Mapping[str, httpx.AsyncBaseTransport] | None = None
 ) -> FastAPI:
+    """``transports``: per service name, a transport in place of the network (tests)."""
     settings = settings or GatewaySettings()
     telemetry.setup_tracing(settings.service_name)
-    gateway = Gateway(settings, identify_transport)
+    gateway = Gateway(settings, transports)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -222,6 +261,6 @@ def create_app(
 
     @app.get("/health/ready", include_in_schema=False)
     async def ready() -> dict:
-        return {"status": "ok", "live_updates": bool(gateway.live and gateway.live.ready.is_set())}
+        return {"status": "ok", "live_updates": gateway.live_updates_ready()}
 
     return app

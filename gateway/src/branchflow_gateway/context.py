@@ -2,23 +2,17 @@ from dataclasses import dataclass
 
 from strawberry.types import Info as StrawberryInfo
 
-from branchflow_gateway.identify_client import IdentifyClient
-from branchflow_gateway.live import LiveIdentifications
-from branchflow_gateway.loaders import Loaders
-from branchflow_gateway.lobby_lists import LobbyLists
+from branchflow_gateway.identify.domain import IdentifyContext
 from branchflow_runtime.auth import Staff
 
 
 @dataclass
 class GatewayContext:
-    """Made per request (per connection for subscriptions): the verified caller, the service
-    clients, and this request's DataLoaders."""
+    """Made per request (per connection for subscriptions): the verified caller, and per domain
+    its service client and this request's DataLoaders."""
 
     staff: Staff
-    identify: IdentifyClient
-    loaders: Loaders
-    live: LiveIdentifications | None
-    lobby_lists: LobbyLists
+    identify: IdentifyContext
 
 
 Info = StrawberryInfo[GatewayContext, None]

@@ -1,115 +1,84 @@
-"""One schema per role, holding only what that role may see. Types and resolvers are shared
-(``types``, ``resolvers``); a schema is a choice of fields."""
-
-import functools
+"""One schema per role, holding only what that role may see: its Query, Mutation and
+Subscription are composed of ``me`` and the fields each domain module names for that role
+(``<domain>/fields.py``). Types and resolvers live in their domain, defined once."""
 
 import strawberry
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxTokensLimiter,
-    ParserCache,
-    ValidationCache,
-)
+from cross_web import HTTPException
+from graphql import GraphQLError
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCache, ValidationCache
 from strawberry.extensions.disable_introspection import DisableIntrospection
-from strawberry.extensions.max_aliases import create_validator as alias_limit_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_limit_rule
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types.execution import ExecutionContext
+from strawberry.types.graphql import OperationType
 
-from branchflow_gateway import resolvers
 from branchflow_gateway.config import GatewaySettings
-from branchflow_gateway.errors import StableErrorCodes
+from branchflow_gateway.domain import RoleFields
+from branchflow_gateway.errors import StableErrorCodes, log_error
+from branchflow_gateway.identify.fields import FIELDS as IDENTIFY_FIELDS
+from branchflow_gateway.limits import limit_rules
+from branchflow_gateway.me import me
+from branchflow_gateway.scalars import SCALAR_MAP
 from branchflow_runtime.auth import Role
 
+DOMAIN_FIELDS: tuple[dict[Role, RoleFields], ...] = (IDENTIFY_FIELDS,)
 
-def _field(resolver):
-    """A new field object each time: a field belongs to the one type it is declared on."""
-    return strawberry.field(resolver=resolver, description=resolver.__doc__)
-
-
-@strawberry.type(name="Query")
-class LobbyManagerQuery:
-    me = _field(resolvers.me)
-    lobby_list = _field(resolvers.lobby_list)
+# role → (query, mutation, subscription) resolvers
+Operations = tuple[tuple, tuple, tuple]
 
 
-@strawberry.type(name="Mutation")
-class ObserverMutation:
-    record_observation = strawberry.mutation(
-        resolver=resolvers.record_observation, description=resolvers.record_observation.__doc__
-    )
+def role_operations(role: Role) -> Operations:
+    """What the role's Query, Mutation and Subscription hold, from every domain."""
+    query, mutation, subscription = [me], [], []
+    for fields in DOMAIN_FIELDS:
+        granted = fields.get(role, RoleFields())
+        query += granted.query
+        mutation += granted.mutation
+        subscription += granted.subscription
+    return tuple(query), tuple(mutation), tuple(subscription)
 
 
-@strawberry.type(name="Subscription")
-class LobbyManagerSubscription:
-    lobby_identifications = strawberry.subscription(
-        resolver=resolvers.lobby_identifications, description=resolvers.lobby_identifications.__doc__
-    )
+def _operation_type(name: str, resolvers: tuple, make_field) -> type | None:
+    """A GraphQL object type with one field per resolver, named after it (``lobby_list`` →
+    ``lobbyList``). A new field object each time: a field belongs to the one type it is on."""
+    if not resolvers:
+        return None
+    names = [r.__name__ for r in resolvers]
+    if len(set(names)) != len(names):
+        raise ValueError(f"two domains offer the same {name} field: {sorted(names)}")
+    namespace = {r.__name__: make_field(resolver=r, description=r.__doc__) for r in resolvers}
+    return strawberry.type(type(name, (), namespace), name=name)
 
 
-@strawberry.type(name="Query")
-class TellerQuery:
-    me = _field(resolvers.me)
+class GatewaySchema(strawberry.Schema):
+    """A role's schema: subscriptions only over the WebSocket, and quiet logs for refusals."""
+
+    async def execute(self, query, *args, allowed_operation_types=None, **kwargs):
+        """``execute`` serves HTTP (and the WebSocket's queries); Strawberry would let a
+        subscription through over HTTP for its multipart protocol, which this gateway does not
+        offer, and executing one here fails inside graphql-core."""
+        allowed = set(allowed_operation_types or OperationType) - {OperationType.SUBSCRIPTION}
+        try:
+            return await super().execute(query, *args, allowed_operation_types=allowed, **kwargs)
+        except InvalidOperationTypeError as exc:
+            if exc.operation_type is not OperationType.SUBSCRIPTION:
+                raise
+            raise HTTPException(400, SUBSCRIPTION_OVER_HTTP) from None
+
+    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None):
+        # Strawberry logs every error with its stack trace, a FORBIDDEN as loudly as a bug
+        for error in errors:
+            log_error(error)
 
 
-@strawberry.type(name="Query")
-class WealthManagerQuery:
-    me = _field(resolvers.me)
-    customer_rating = _field(resolvers.customer_rating)
-
-
-@strawberry.type(name="Query")
-class ServiceQualityOfficerQuery:
-    me = _field(resolvers.me)
-
-
-@strawberry.type(name="Query")
-class BranchHeadQuery:
-    me = _field(resolvers.me)
-    customer_rating = _field(resolvers.customer_rating)
-    identification_counts = _field(resolvers.identification_counts)
-
-
-@strawberry.type(name="Query")
-class HeadOfficeQuery:
-    me = _field(resolvers.me)
-    customer_rating = _field(resolvers.customer_rating)
-    identification_counts = _field(resolvers.identification_counts)
-    branch_identification_counts = _field(resolvers.branch_identification_counts)
-
-
-@strawberry.type(name="Query")
-class OpsQuery:
-    me = _field(resolvers.me)
-    identification_trace = _field(resolvers.identification_trace)
-
-
-# role → (query, mutation, subscription)
-ROLE_OPERATIONS: dict[Role, tuple[type, type | None, type | None]] = {
-    Role.LOBBY_MANAGER: (LobbyManagerQuery, ObserverMutation, LobbyManagerSubscription),
-    Role.TELLER: (TellerQuery, ObserverMutation, None),
-    Role.WEALTH_MANAGER: (WealthManagerQuery, ObserverMutation, None),
-    Role.MARKETING_MANAGER: (WealthManagerQuery, ObserverMutation, None),
-    Role.SERVICE_QUALITY_OFFICER: (ServiceQualityOfficerQuery, None, None),
-    Role.DEPUTY_BRANCH_HEAD: (BranchHeadQuery, None, None),
-    Role.BRANCH_HEAD: (BranchHeadQuery, None, None),
-    Role.HEAD_OFFICE: (HeadOfficeQuery, None, None),
-    Role.OPS: (OpsQuery, None, None),
-}
-
-
-@functools.cache
-def _limit_rules(max_depth: int, max_aliases: int) -> tuple:
-    """The depth and alias rules, made once. Strawberry's limiter extensions make a new rule
-    class per instance, and the validation cache is keyed by the rule classes: with a new
-    extension per request, no query was ever found in the cache (4 ms of validation each)."""
-    return (
-        depth_limit_rule(max_depth, None, None),
-        alias_limit_rule(max_aliases),
-    )
+SUBSCRIPTION_OVER_HTTP = (
+    "a subscription is served over a WebSocket: connect to /graphql with the graphql-transport-ws "
+    "protocol and send it there"
+)
 
 
 def build_schemas(settings: GatewaySettings) -> dict[Role, strawberry.Schema]:
-    rules = _limit_rules(settings.max_depth, settings.max_aliases)
+    rules = limit_rules(settings.max_depth, settings.max_aliases)
 
     def extensions():
         chosen = [
@@ -123,16 +92,17 @@ def build_schemas(settings: GatewaySettings) -> dict[Role, strawberry.Schema]:
             chosen.append(DisableIntrospection)
         return chosen
 
-    config = StrawberryConfig(disable_field_suggestions=not settings.dev_mode)
-    built: dict[tuple, strawberry.Schema] = {}
-    schemas = {}
-    for role, operations in ROLE_OPERATIONS.items():
+    config = StrawberryConfig(disable_field_suggestions=not settings.dev_mode, scalar_map=SCALAR_MAP)
+    built: dict[Operations, strawberry.Schema] = {}
+    schemas: dict[Role, strawberry.Schema] = {}
+    for role in Role:
+        operations = role_operations(role)
         if operations not in built:  # roles with the same view share one schema object
             query, mutation, subscription = operations
-            built[operations] = strawberry.Schema(
-                query=query,
-                mutation=mutation,
-                subscription=subscription,
+            built[operations] = GatewaySchema(
+                query=_operation_type("Query", query, strawberry.field),
+                mutation=_operation_type("Mutation", mutation, strawberry.mutation),
+                subscription=_operation_type("Subscription", subscription, strawberry.subscription),
                 extensions=extensions(),
                 config=config,
             )

@@ -54,7 +54,7 @@ async def gateway_url(request):
     """The gateway as deployed (introspection off) and as ``make run`` starts it (dev mode)."""
     app = create_app(
         GatewaySettings(live_updates=False, dev_mode=request.param),
-        identify_transport=httpx.MockTransport(fake_identify),
+        transports={"identify": httpx.MockTransport(fake_identify)},
     )
     async with serving(app) as base_url:
         yield f"{base_url}/graphql"

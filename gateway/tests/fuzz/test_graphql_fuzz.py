@@ -1,7 +1,10 @@
 """Property-based GraphQL tests (schemathesis + hypothesis-graphql, from each role's own schema)
 against the gateway over real HTTP, with a fake identify service behind it: whatever the query,
-never a server error, and every error carries a stable code."""
+never a server error, and every error carries a stable code. The same for hostile variables and
+bodies (hypothesis): non-finite numbers, lone surrogates, deep nesting, huge strings, wrong
+enums, bodies that are not UTF-8 or not JSON."""
 
+import json
 import threading
 import time
 
@@ -9,7 +12,8 @@ import httpx
 import pytest
 import schemathesis
 import uvicorn
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from branchflow_gateway.app import create_app
 from branchflow_gateway.config import GatewaySettings
@@ -29,7 +33,8 @@ CODES = {"BAD_USER_INPUT", "FORBIDDEN", "NOT_FOUND", "UPSTREAM_UNAVAILABLE"}
 def gateway_url():
     port = free_port()
     app = create_app(
-        GatewaySettings(live_updates=False), identify_transport=httpx.MockTransport(FakeIdentify().handler)
+        GatewaySettings(live_updates=False),
+        transports={"identify": httpx.MockTransport(FakeIdentify().handler)},
     )
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -76,3 +81,138 @@ def test_head_office_schema(case, gateway_url):
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 def test_ops_schema(case, gateway_url):
     _check(case, gateway_url, Role.OPS)
+
+
+# Hostile values in variables and bodies, which schemathesis (inline arguments, valid JSON)
+# does not send: the values that once made 500s or masked errors.
+class Deep(int):
+    """A list nested this many levels, written into the JSON text (json.dumps would recurse)."""
+
+
+SURROGATE = st.integers(0xD800, 0xDFFF).map(chr)
+HOSTILE = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.tuples(st.text(max_size=5), SURROGATE, st.text(max_size=5)).map("".join),
+    st.integers(1_000, 80_000).map(lambda n: "y" * n),
+    st.integers(1_000, 25_000).map(lambda n: "中/" * n),  # longer still once in a URL
+    st.sampled_from(["appearance", "branch", "large-business", "premium", "", "1e309"]),
+    st.integers(30, 1_500).map(Deep),
+    st.integers(-(2**70), 2**70),
+    st.text(max_size=30),
+    st.booleans(),
+    st.none(),
+)
+ENUM = st.sampled_from(["LARGE_BUSINESS", "APPEARANCE", "INFORMATION", "ACCOUNT_OPENING"])
+
+
+def maybe(valid):
+    return st.one_of(valid, HOSTILE)
+
+
+SIGNAL = st.fixed_dictionaries(
+    {"category": maybe(ENUM), "kind": maybe(st.just("luxury_car"))},
+    optional={"amount": maybe(st.sampled_from(["600000.00", "1", "-0", "１００"]))},
+)
+OBSERVATION = st.fixed_dictionaries(
+    {"customerId": maybe(st.just("C1"))},
+    optional={
+        "channel": maybe(st.sampled_from(["BRANCH", "SYSTEM"])),
+        "purpose": maybe(st.just("large_cash")),
+        "signals": st.one_of(st.lists(SIGNAL, max_size=60), HOSTILE),
+    },
+)
+OPERATIONS = st.sampled_from(
+    [
+        (
+            Role.LOBBY_MANAGER,
+            "mutation($v: ObservationInput!) { recordObservation(observation: $v) { identificationId } }",
+            OBSERVATION,
+        ),
+        (
+            Role.LOBBY_MANAGER,
+            "query($v: Date) { lobbyList(day: $v) { customerId } }",
+            maybe(st.just("2026-11-22")),
+        ),
+        (Role.LOBBY_MANAGER, "subscription { lobbyIdentifications { customerId } }", st.none()),
+        (
+            Role.HEAD_OFFICE,
+            "query($v: String!) { customerRating(customerId: $v) { tier score } }",
+            maybe(st.just("C1")),
+        ),
+        (Role.HEAD_OFFICE, "query($v: Date) { identificationCounts(day: $v) { total } }", HOSTILE),
+        (Role.OPS, "query($v: ID!) { identificationTrace(identificationId: $v) { traceId } }", HOSTILE),
+    ]
+)
+
+
+HTTP = httpx.Client(timeout=30)  # one pool for the examples: a new connection each was most of the time
+
+
+def to_json(value) -> bytes:
+    """JSON as a careless client writes it: NaN and Infinity as bare words, lone surrogates as
+    ``\\udXXX`` escapes, deep lists in full."""
+    deep: list[int] = []
+
+    def mark(v):
+        if isinstance(v, Deep):
+            deep.append(int(v))
+            return f"__deep_{len(deep) - 1}__"
+        if isinstance(v, dict):
+            return {k: mark(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [mark(x) for x in v]
+        return v
+
+    text = json.dumps(mark(value), allow_nan=True)
+    for n, levels in enumerate(deep):
+        text = text.replace(f'"__deep_{n}__"', "[" * levels + "]" * levels)
+    return text.encode()
+
+
+def _check_answer(response: httpx.Response) -> None:
+    assert response.status_code < 500, response.text[:500]
+    body = response.json()
+    assert body.get("errors") or "data" in body, body
+    for error in body.get("errors", []):
+        assert error.get("extensions", {}).get("code") in CODES, error
+        assert len(error["message"]) < 1_000, error["message"][:300]
+
+
+@given(operation=OPERATIONS, value=st.data(), as_get=st.booleans())
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+def test_hostile_variables(gateway_url, operation, value, as_get):
+    role, query, values = operation
+    variables = to_json({"v": value.draw(values)})
+    headers = {"Authorization": f"Bearer {mint_token('fuzz', role, 'BR001', secret=DEV_JWT_SECRET)}"}
+    # a long URL is answered by the HTTP server before the gateway sees it; front ends POST those
+    if as_get and not query.startswith("mutation") and len(variables) < 4_000:
+        response = HTTP.get(gateway_url, params={"query": query, "variables": variables}, headers=headers)
+    else:
+        body = b'{"query": ' + json.dumps(query).encode() + b', "variables": ' + variables + b"}"
+        headers["content-type"] = "application/json"
+        response = HTTP.post(gateway_url, content=body, headers=headers)
+    _check_answer(response)
+
+
+@given(
+    body=st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=300).map(lambda t: json.dumps({"query": t}).encode("utf-16")),
+        st.text(max_size=300).map(
+            lambda t: json.dumps({"query": "{ me { role } }", "x": t}).encode("latin-1", "replace")
+        ),
+        st.integers(1, 1_500).map(lambda n: b"[" * n + b"]" * n),
+        st.integers(1, 1_500).map(
+            lambda n: b'{"query": "{ me { role } }", "extensions": ' + b'{"a":' * n + b"1" + b"}" * n + b"}"
+        ),
+    )
+)
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+def test_hostile_bodies(gateway_url, body):
+    token = mint_token("fuzz", Role.LOBBY_MANAGER, "BR001", secret=DEV_JWT_SECRET)
+    response = httpx.post(
+        gateway_url,
+        content=body,
+        headers={"Authorization": f"Bearer {token}", "content-type": "application/json"},
+    )
+    _check_answer(response)

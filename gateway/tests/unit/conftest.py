@@ -89,7 +89,7 @@ def fake_identify() -> FakeIdentify:
 @pytest.fixture
 async def gateway(fake_identify):
     settings = GatewaySettings(live_updates=False, max_depth=2, max_aliases=3, max_tokens=120)
-    app = create_app(settings, identify_transport=httpx.MockTransport(fake_identify.handler))
+    app = create_app(settings, transports={"identify": httpx.MockTransport(fake_identify.handler)})
     from asgi_lifespan import LifespanManager
 
     async with (

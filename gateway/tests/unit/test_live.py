@@ -5,8 +5,9 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from branchflow_contracts import CustomerIdentified, Guidance, GuidanceAction
-from branchflow_gateway import live as live_module
-from branchflow_gateway.live import LiveIdentifications
+from branchflow_gateway.events import RecentIds
+from branchflow_gateway.identify import live as live_module
+from branchflow_gateway.identify.live import LiveIdentifications
 
 
 def identified(branch: str, n: int) -> CustomerIdentified:
@@ -53,3 +54,10 @@ async def test_a_slow_follower_loses_the_oldest_rows_not_the_newest(monkeypatch)
         feed.deliver(identified("BR001", n))
     kept = [(await anext(follower))["identification_id"] for _ in range(3)]
     assert kept == ["id-3", "id-4", "id-5"]
+
+
+def test_recent_ids_remember_a_bounded_window():
+    recent = RecentIds(size=3)
+    assert [recent.seen(i) for i in ("a", "b", "a", "c", "d")] == [False, False, True, False, False]
+    assert recent.seen("d") and recent.seen("c")
+    assert not recent.seen("a")  # the oldest went when "d" came

@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from branchflow_contracts import CustomerIdentified, Guidance, GuidanceAction
-from branchflow_gateway.live import LiveIdentifications
-from branchflow_gateway.lobby_lists import LobbyLists
+from branchflow_gateway.identify.live import LiveIdentifications
+from branchflow_gateway.identify.lobby_lists import LobbyLists
 from branchflow_runtime.auth import Role, Staff
 
 TODAY = date(2026, 11, 22)

@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from branchflow_gateway.identify_client import IdentifyClient
-from branchflow_gateway.live import LiveIdentifications
+from branchflow_gateway.identify.client import IdentifyClient
+from branchflow_gateway.identify.live import LiveIdentifications
 from branchflow_runtime.auth import Role, Staff
 from branchflow_runtime.privacy import BRANCH_ZONE
 

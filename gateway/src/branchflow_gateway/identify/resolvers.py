@@ -1,5 +1,5 @@
-"""Field resolvers, written once; the role schemas pick the ones each role may have. Fields that
-call a service are nullable, so one service being down gives partial data and an error."""
+"""Identify's field resolvers, written once; ``fields`` names the ones each role may have. Fields
+that call a service are nullable, so one service being down gives partial data and an error."""
 
 import uuid
 from collections.abc import AsyncGenerator
@@ -9,12 +9,11 @@ import strawberry
 
 from branchflow_gateway.context import Info
 from branchflow_gateway.errors import BadUserInput, Forbidden
-from branchflow_gateway.types import (
+from branchflow_gateway.identify.types import (
     Guidance,
     IdentificationCounts,
     IdentificationTrace,
     LobbyIdentification,
-    Me,
     ObservationInput,
     ObservationResult,
     Rating,
@@ -22,24 +21,18 @@ from branchflow_gateway.types import (
 from branchflow_runtime.auth import Role
 
 
-def me(info: Info) -> Me:
-    """Who you are, as your token says."""
-    staff = info.context.staff
-    return Me(staff_id=staff.staff_id, role=staff.role.value, branch_id=staff.branch_id)
-
-
 async def lobby_list(info: Info, day: date | None = None) -> list[LobbyIdentification] | None:
     """Today's (or ``day``'s) identifications in the own branch, newest first, as guidance."""
     ctx = info.context
-    rows = await ctx.lobby_lists.rows(ctx.staff, day)
+    rows = await ctx.identify.lobby_lists.rows(ctx.staff, day)
     return [LobbyIdentification.from_json(r) for r in rows]
 
 
 async def record_observation(info: Info, observation: ObservationInput) -> ObservationResult:
     """Record what was observed of a customer; the answer is where to send them."""
     ctx = info.context
-    data = await ctx.identify.record_observation(ctx.staff.token, observation.to_json())
-    ctx.lobby_lists.changed(ctx.staff.branch_id)  # this caller sees its own identification next
+    data = await ctx.identify.client.record_observation(ctx.staff.token, observation.to_json())
+    ctx.identify.lobby_lists.changed(ctx.staff.branch_id)  # this caller sees its own identification next
     return ObservationResult(
         identification_id=strawberry.ID(data["identification_id"]),
         customer_id=data["customer_id"],
@@ -50,7 +43,7 @@ async def record_observation(info: Info, observation: ObservationInput) -> Obser
 
 async def customer_rating(info: Info, customer_id: str) -> Rating | None:
     """A customer of the own branch: tier, score and what counted."""
-    return Rating.from_json(await info.context.loaders.ratings.load(customer_id))
+    return Rating.from_json(await info.context.identify.loaders.ratings.load(customer_id))
 
 
 async def identification_counts(
@@ -61,14 +54,14 @@ async def identification_counts(
     branch = branch_id or staff.branch_id
     if branch != staff.branch_id and staff.role is not Role.HEAD_OFFICE:
         raise Forbidden(f"branch {branch} is outside your branch {staff.branch_id}")
-    return IdentificationCounts.from_json(await info.context.identify.counts(staff.token, branch, day))
+    return IdentificationCounts.from_json(await info.context.identify.client.counts(staff.token, branch, day))
 
 
 async def branch_identification_counts(
     info: Info, day: date | None = None
 ) -> list[IdentificationCounts] | None:
     """The same, for every branch."""
-    rows = await info.context.identify.counts_all_branches(info.context.staff.token, day)
+    rows = await info.context.identify.client.counts_all_branches(info.context.staff.token, day)
     return [IdentificationCounts.from_json(r) for r in rows]
 
 
@@ -78,7 +71,7 @@ async def identification_trace(info: Info, identification_id: strawberry.ID) -> 
         uuid.UUID(str(identification_id))
     except ValueError:
         raise BadUserInput(f"identificationId {identification_id!r} is not a UUID") from None
-    data = await info.context.loaders.identifications.load(str(identification_id))
+    data = await info.context.identify.loaders.identifications.load(str(identification_id))
     return IdentificationTrace(
         identification_id=strawberry.ID(data["identification_id"]),
         branch_id=data["branch_id"],
@@ -90,7 +83,7 @@ async def identification_trace(info: Info, identification_id: strawberry.ID) -> 
 async def lobby_identifications(info: Info) -> AsyncGenerator[LobbyIdentification, None]:
     """Each new identification in the own branch, as guidance, as it happens."""
     ctx = info.context
-    if ctx.live is None:
+    if ctx.identify.live is None:
         raise Forbidden("live updates are off on this gateway")
-    async for row in ctx.live.follow(ctx.staff.branch_id):
+    async for row in ctx.identify.live.follow(ctx.staff.branch_id):
         yield LobbyIdentification.from_json(row)

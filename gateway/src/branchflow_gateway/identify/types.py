@@ -7,6 +7,8 @@ from decimal import Decimal
 import strawberry
 
 from branchflow_contracts import Channel, CustomerTier, GuidanceAction, SignalCategory
+from branchflow_contracts.money import format_money
+from branchflow_gateway.scalars import Money
 
 GuidanceActionType = strawberry.enum(GuidanceAction, name="GuidanceAction")
 ChannelType = strawberry.enum(Channel, name="Channel")
@@ -67,7 +69,7 @@ class ObservationResult:
 class SignalInput:
     category: SignalCategoryType
     kind: str
-    amount: Decimal | None = None
+    amount: Money | None = None
 
 
 @strawberry.input
@@ -86,7 +88,7 @@ class ObservationInput:
                 {
                     "category": SignalCategory(s.category).value,
                     "kind": s.kind,
-                    **({"amount": str(s.amount)} if s.amount is not None else {}),
+                    **({"amount": format_money(s.amount)} if s.amount is not None else {}),
                 }
                 for s in self.signals
             ],
@@ -165,10 +167,3 @@ class IdentificationTrace:
     branch_id: str
     trace_id: str | None
     identified_at: datetime
-
-
-@strawberry.type(description="Who is calling, as the verified token says.")
-class Me:
-    staff_id: str
-    role: str
-    branch_id: str

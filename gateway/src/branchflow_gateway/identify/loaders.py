@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from strawberry.dataloader import DataLoader
 
 from branchflow_gateway.errors import GatewayError
-from branchflow_gateway.identify_client import IdentifyClient
+from branchflow_gateway.identify.client import IdentifyClient
 
 
 @dataclass

@@ -1,0 +1,18 @@
+"""``me``: the one field every role's Query has, whatever domains it sees."""
+
+import strawberry
+
+from branchflow_gateway.context import Info
+
+
+@strawberry.type(description="Who is calling, as the verified token says.")
+class Me:
+    staff_id: str
+    role: str
+    branch_id: str
+
+
+def me(info: Info) -> Me:
+    """Who you are, as your token says."""
+    staff = info.context.staff
+    return Me(staff_id=staff.staff_id, role=staff.role.value, branch_id=staff.branch_id)
