@@ -5,6 +5,8 @@ from enum import StrEnum
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from branchflow_runtime.logs import Refusal
+
 
 class ErrorCode(StrEnum):
     BAD_USER_INPUT = "BAD_USER_INPUT"
@@ -15,8 +17,8 @@ class ErrorCode(StrEnum):
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
-class GatewayError(Exception):
-    """An error the caller may see, with its code."""
+class GatewayError(Refusal):
+    """An error the caller may see, with its code (logged as one line: it is an answer, not a bug)."""
 
     code = ErrorCode.INTERNAL_SERVER_ERROR
 
