@@ -14,7 +14,7 @@ run: setup
 	$(UV) run --frozen branchflow-dev run
 
 test: setup
-	npm ci --prefix gateway/tests/audit --no-audit --no-fund --silent
+	$(UV) run --frozen npm ci --prefix gateway/tests/audit --no-audit --no-fund --silent
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen pytest
 
