@@ -85,6 +85,7 @@ class RoleGraphQL(GraphQL):
             loaders=make_loaders(identify, staff.token),
             live=self.gateway.live,
             lobby_lists=self.gateway.lobby_lists,
+            trace_url_template=self.gateway.settings.trace_url_template,
         )
 
 

