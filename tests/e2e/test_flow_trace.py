@@ -56,7 +56,8 @@ def wait_ready(processes: dict[str, tuple[subprocess.Popen, str, Path]]) -> None
 
 @pytest.fixture(scope="module")
 async def platform(kafka_broker, database_factory, tmp_path_factory):
-    """The trace viewer and the services, started together; yields the viewer and the gateway's URL."""
+    """The trace viewer, then the services (their first spans find it listening); yields the
+    viewer, the gateway's URL and the directory of every process's log."""
     if not phoenix_executable().exists():
         pytest.fail(INSTALL_HINT)
     logs = tmp_path_factory.mktemp("flow-trace")
@@ -67,22 +68,24 @@ async def platform(kafka_broker, database_factory, tmp_path_factory):
         "GATEWAY_TRACE_URL_TEMPLATE": viewer.trace_url_template,
         "OTEL_BSP_SCHEDULE_DELAY": "200",  # export within a fraction of a second, not 5 s
     }
+    databases = {s.name: await database_factory(s.name) for s in SERVICES}
     processes = {"traces": (start(viewer.command(), viewer.env(), logs / "traces.log"), viewer.ready_url)}
-    for service in SERVICES:
-        env = service_env(
-            service,
-            ports,
-            await database_factory(service.name),
-            kafka_broker.bootstrap_servers,
-            DEV_JWT_SECRET,
-            exporting,
-        )
-        env[f"{service.name.upper()}_RELAY_IDLE_POLL_SECONDS"] = "0.2"
-        ready_url = f"http://127.0.0.1:{ports[service.name]}/health/ready"
-        processes[service.name] = (start(service.command, env, logs / f"{service.name}.log"), ready_url)
     try:
+        wait_ready({"traces": (*processes["traces"], logs / "traces.log")})
+        for service in SERVICES:
+            env = service_env(
+                service,
+                ports,
+                databases[service.name],
+                kafka_broker.bootstrap_servers,
+                DEV_JWT_SECRET,
+                exporting,
+            )
+            env[f"{service.name.upper()}_RELAY_IDLE_POLL_SECONDS"] = "0.2"
+            ready_url = f"http://127.0.0.1:{ports[service.name]}/health/ready"
+            processes[service.name] = (start(service.command, env, logs / f"{service.name}.log"), ready_url)
         wait_ready({name: (p, url, logs / f"{name}.log") for name, (p, url) in processes.items()})
-        yield viewer, f"http://127.0.0.1:{ports['gateway']}"
+        yield viewer, f"http://127.0.0.1:{ports['gateway']}", logs
     finally:
         for process, _ in processes.values():
             process.terminate()
@@ -105,7 +108,7 @@ async def graphql(client: httpx.AsyncClient, token: str, query: str, variables: 
     return body["data"]
 
 
-async def spans_of(viewer: TraceViewer, trace_id: str, until, timeout: float = 30.0) -> list[dict]:
+async def spans_of(viewer: TraceViewer, trace_id: str, until, timeout: float = 60.0) -> list[dict]:
     """The viewer's spans of one trace, asked again until ``until(spans)`` holds (export is batched)."""
     deadline = time.monotonic() + timeout
     async with httpx.AsyncClient(timeout=10, trust_env=False) as client:
@@ -132,7 +135,7 @@ def kafka_spans(spans: list[dict]) -> tuple[dict, dict] | None:
 @pytest.fixture(scope="module")
 async def flow(platform):
     """One lobby manager's observation, as ops find it: its trace id, its link, its spans."""
-    viewer, gateway_url = platform
+    viewer, gateway_url, logs = platform
     async with httpx.AsyncClient(base_url=gateway_url, timeout=30, trust_env=False) as client:
         recorded = await graphql(
             client, LOBBY, MUTATION, {"o": {"customerId": "TRACE01", "purpose": "large_cash"}}
@@ -145,6 +148,9 @@ async def flow(platform):
         )
     trace = found["identificationTrace"]
     spans = await spans_of(viewer, trace["traceId"], kafka_spans)
+    if not kafka_spans(spans):  # what the processes said, to tell a lost export from a missing span
+        said = {name: (logs / f"{name}.log").read_text()[-2000:] for name in ("gateway", "identify")}
+        pytest.fail(f"the viewer has {sorted(s['name'] for s in spans)} of trace {trace['traceId']}; {said}")
     return viewer, trace, spans
 
 
