@@ -1,5 +1,4 @@
-"""What a process's tracer provider keeps: every span of a flow, with text attributes; not the
-client calls that belong to no flow (the outbox relay's polls)."""
+"""What a process's tracer provider keeps: every span of a flow, with text attributes."""
 
 from opentelemetry import propagate
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
@@ -18,27 +17,6 @@ def traced():
 
 def names(exporter: InMemorySpanExporter) -> list[str]:
     return [span.name for span in exporter.get_finished_spans()]
-
-
-def test_a_client_call_outside_any_flow_is_not_traced_but_inside_one_it_is():
-    tracer, exporter = traced()
-    flows = [
-        ("SELECT", SpanKind.CLIENT, "connect", SpanKind.CLIENT),  # the relay's idle poll
-        ("POST /observations", SpanKind.SERVER, "INSERT", SpanKind.CLIENT),
-        ("identify.record_observations group commit", SpanKind.INTERNAL, "INSERT outbox", SpanKind.CLIENT),
-    ]
-    for outer, outer_kind, inner, inner_kind in flows:
-        with (
-            tracer.start_as_current_span(outer, kind=outer_kind),
-            tracer.start_as_current_span(inner, kind=inner_kind),
-        ):
-            pass
-    assert names(exporter) == [
-        "INSERT",
-        "POST /observations",
-        "INSERT outbox",
-        "identify.record_observations group commit",
-    ]
 
 
 def test_a_call_continuing_a_trace_from_elsewhere_is_traced():

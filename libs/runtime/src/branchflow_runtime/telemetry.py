@@ -2,40 +2,14 @@
 export when ``OTEL_EXPORTER_OTLP_ENDPOINT`` (or ``…_TRACES_ENDPOINT``) is set."""
 
 import os
-from collections.abc import Sequence
 
 from opentelemetry import trace
 from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import Span, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from opentelemetry.sdk.trace.sampling import Decision, ParentBased, Sampler, SamplingResult
-from opentelemetry.trace import Link, SpanKind
-from opentelemetry.util.types import Attributes
 
 _provider: TracerProvider | None = None
-
-
-class NoLoneClientCalls(Sampler):
-    """Root spans only: a client call that belongs to no request or message (the outbox relay's
-    poll twice a second, the pool's connects) is not traced. It would bury, in the trace viewer,
-    the flows ops open; every call made inside a flow is traced as before."""
-
-    def should_sample(
-        self,
-        parent_context: Context | None,
-        trace_id: int,
-        name: str,
-        kind: SpanKind | None = None,
-        attributes: Attributes = None,
-        links: Sequence[Link] | None = None,
-        trace_state=None,
-    ) -> SamplingResult:
-        decision = Decision.DROP if kind is SpanKind.CLIENT else Decision.RECORD_AND_SAMPLE
-        return SamplingResult(decision, attributes if decision is Decision.RECORD_AND_SAMPLE else None)
-
-    def get_description(self) -> str:
-        return "NoLoneClientCalls"
 
 
 class TextAttributes(SpanProcessor):
@@ -52,7 +26,6 @@ def new_provider(service_name: str) -> TracerProvider:
     """A provider as every process has one, without an exporter yet."""
     provider = TracerProvider(
         resource=Resource.create({"service.name": os.getenv("OTEL_SERVICE_NAME", service_name)}),
-        sampler=ParentBased(root=NoLoneClientCalls()),
     )
     provider.add_span_processor(TextAttributes())
     return provider
