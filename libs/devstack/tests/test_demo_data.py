@@ -277,6 +277,19 @@ def test_seed_tells_its_progress_request_by_request():
     assert len(writes) == 60
 
 
+def test_seed_loads_when_the_marker_customer_is_refused_as_missing():
+    """identify answers a customer that does not exist yet with the same 403 as another branch's."""
+
+    class RefusingIdentify(FakeIdentify):
+        def __call__(self, request: httpx.Request) -> httpx.Response:
+            if request.method == "GET":
+                self.requests.append(request)
+                return httpx.Response(403, json={"detail": "outside your branch"})
+            return super().__call__(request)
+
+    assert seed(RefusingIdentify())["skipped"] is False
+
+
 def test_seed_skips_when_already_loaded():
     fake = FakeIdentify(seeded=True)
     assert seed(fake) == {"skipped": True}
