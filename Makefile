@@ -3,18 +3,27 @@ SHELL := /bin/bash
 PYTHON ?= python3
 UV := $(PYTHON) -m uv
 
-.PHONY: run test lint bench asyncapi i18n tokens setup clean
+# The trace viewer (Phoenix) pins libraries the services use at other versions: its own
+# locked environment, installed for `make run TRACES=1` and for the tests.
+TRACE_VIEWER := libs/devstack/trace-viewer
+RUN_FLAGS := $(if $(filter 1,$(TRACES)),--traces) $(if $(filter 1,$(VERBOSE)),--verbose)
+
+.PHONY: run test lint bench asyncapi i18n tokens setup trace-viewer clean
 
 # uv is the one tool we need on the machine; pip installs it when it is missing.
 setup:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
-	$(UV) sync --frozen
+	@$(UV) sync --frozen --quiet
 
-run: setup
-	$(UV) run --frozen branchflow-dev run
+trace-viewer: setup
+	@$(UV) sync --frozen --quiet --project $(TRACE_VIEWER)
 
-test: setup
-	npm ci --prefix gateway/tests/audit --no-audit --no-fund --silent
+# make run [TRACES=1] [VERBOSE=1]
+run: setup $(if $(filter 1,$(TRACES)),trace-viewer)
+	@$(UV) run --frozen branchflow-dev run $(RUN_FLAGS)
+
+test: setup trace-viewer
+	$(UV) run --frozen npm ci --prefix gateway/tests/audit --no-audit --no-fund --silent
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen pytest
 

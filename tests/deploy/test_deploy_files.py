@@ -454,3 +454,15 @@ def test_kustomization_pins_every_deployment_image() -> None:
     }
     assert images <= pinned, f"images without a tag in kustomization.yaml: {sorted(images - pinned)}"
     assert {f"branchflow/{service.name}" for service in SERVICES} <= images, sorted(images)
+
+
+def test_compose_gateway_links_the_ops_view_to_traces_in_the_published_jaeger_ui() -> None:
+    from branchflow_gateway.config import GatewaySettings
+
+    services = _compose()["services"]
+    template = _environment(services["gateway"])["GATEWAY_TRACE_URL_TEMPLATE"]
+    GatewaySettings(trace_url_template=template)  # the gateway accepts it at start
+    url = urlparse(template)
+    assert url.hostname == "localhost" and url.path == "/trace/{trace_id}", template
+    published = [str(p).split(" ")[0] for p in services["jaeger"]["ports"]]
+    assert any(p.endswith(f"{url.port}:{url.port}") for p in published), published

@@ -1,3 +1,4 @@
+from pydantic import field_validator
 from pydantic_settings import SettingsConfigDict
 
 from branchflow_runtime.settings import ServiceSettings
@@ -34,6 +35,24 @@ class GatewaySettings(ServiceSettings):
     # the lobby list is kept between identifications (each one's event drops it), at most this
     # long; 0 = always ask identify. Only with live updates on: the events are what drop it
     lobby_list_cache_seconds: float = 5.0
+    # where ops open a trace, e.g. http://127.0.0.1:6006/redirects/traces/{trace_id} (the trace
+    # viewer of `make run TRACES=1`) or Jaeger's http://jaeger:16686/trace/{trace_id}; empty: no link
+    trace_url_template: str = ""
+
+    @field_validator("trace_url_template")
+    @classmethod
+    def _names_the_trace(cls, template: str) -> str:
+        if not template:
+            return template
+        try:
+            filled = template.format(trace_id="")
+        except (KeyError, IndexError, ValueError):
+            filled = template
+        if filled == template:
+            raise ValueError(
+                f"{template!r} must contain {{trace_id}} where the trace id goes, and no other {{…}}"
+            )
+        return template
 
     def upstream_url(self, service: str) -> str:
         return getattr(self, f"{service}_url")

@@ -12,6 +12,8 @@ from graphql import GraphQLEnumType, GraphQLSchema
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from branchflow_runtime.logs import Refusal
+
 log = logging.getLogger(__name__)
 
 
@@ -28,8 +30,8 @@ class ErrorCode(StrEnum):
 EXPECTED = {ErrorCode.BAD_USER_INPUT, ErrorCode.UNAUTHENTICATED, ErrorCode.FORBIDDEN, ErrorCode.NOT_FOUND}
 
 
-class GatewayError(Exception):
-    """An error the caller may see, with its code."""
+class GatewayError(Refusal):
+    """An error the caller may see, with its code (logged as one line: it is an answer, not a bug)."""
 
     code = ErrorCode.INTERNAL_SERVER_ERROR
 

