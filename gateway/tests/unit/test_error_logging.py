@@ -40,7 +40,9 @@ def log_output():
 
 @pytest.fixture
 async def client():
-    app = create_app(GatewaySettings(live_updates=False), identify_transport=httpx.MockTransport(identify))
+    app = create_app(
+        GatewaySettings(live_updates=False), transports={"identify": httpx.MockTransport(identify)}
+    )
     async with (
         LifespanManager(app) as manager,
         httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://gw") as client,

@@ -31,7 +31,7 @@ def identify(request: httpx.Request) -> httpx.Response:
 
 async def ops_trace(template: str) -> dict:
     settings = GatewaySettings(live_updates=False, trace_url_template=template)
-    app = create_app(settings, identify_transport=httpx.MockTransport(identify))
+    app = create_app(settings, transports={"identify": httpx.MockTransport(identify)})
     async with (
         LifespanManager(app) as manager,
         httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://gw") as client,
