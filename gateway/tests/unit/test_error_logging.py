@@ -57,11 +57,13 @@ async def test_refusals_are_one_line_each(client, log_output):
     assert not_a_uuid.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     invalid = await graphql(client, "{ lobbyList { tier } }")
     assert invalid.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
-    logged = [line for line in log_output.getvalue().splitlines() if "strawberry.execution" in line]
+    logged = [line for line in log_output.getvalue().splitlines() if "branchflow_gateway" in line]
     assert len(logged) == 3, log_output.getvalue()
-    assert logged[0].endswith("branch BR002 is outside your branch BR001 (Forbidden)")
-    assert logged[1].endswith("identificationId 'x' is not a UUID (BadUserInput)")
-    assert logged[2].endswith("Cannot query field 'tier' on type 'LobbyIdentification'.")
+    assert logged[0].endswith(
+        "INFO branchflow_gateway.errors FORBIDDEN: branch BR002 is outside your branch BR001"
+    )
+    assert logged[1].endswith("BAD_USER_INPUT: identificationId 'x' is not a UUID")
+    assert logged[2].endswith("BAD_USER_INPUT: Cannot query field 'tier' on type 'LobbyIdentification'.")
     assert "Traceback" not in log_output.getvalue()
 
 
