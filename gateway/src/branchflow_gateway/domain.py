@@ -1,25 +1,14 @@
-"""What a domain module (``identify/``, ``referral/``, …) gives the gateway: per role, the fields
-it adds to that role's Query, Mutation and Subscription (``RoleFields``, named in the domain's
-``fields.py``), and a ``Domain`` that owns the service client and feeds while the app runs and
-hands each request its part of the context (``info.context.<name>``)."""
-
-from collections.abc import Callable
-from dataclasses import dataclass
+"""What a domain module (``identify/``, ``referral/``, …) gives the gateway: its operations and
+what each field of its types shows (the domain's ``fields.py``; the access policy decides which
+role gets which, see ``branchflow_gateway.access``), and a ``Domain`` that owns the service
+client and feeds while the app runs and hands each request its part of the context
+(``info.context.<name>``)."""
 
 import httpx
 
 from branchflow_gateway.config import GatewaySettings
 from branchflow_gateway.events import EventFeed
 from branchflow_runtime.auth import Staff
-
-
-@dataclass(frozen=True)
-class RoleFields:
-    """Resolvers; each becomes a field named after its function, described by its docstring."""
-
-    query: tuple[Callable, ...] = ()
-    mutation: tuple[Callable, ...] = ()
-    subscription: tuple[Callable, ...] = ()
 
 
 class Domain:

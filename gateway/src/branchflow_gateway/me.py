@@ -12,6 +12,10 @@ class Me:
     branch_id: str
 
 
+# what Me's fields show (branchflow_gateway.access): the caller's own identity, nothing of a customer
+SHOWS = {("Me", "staffId"): None, ("Me", "role"): None, ("Me", "branchId"): None}
+
+
 def me(info: Info) -> Me:
     """Who you are, as your token says."""
     staff = info.context.staff

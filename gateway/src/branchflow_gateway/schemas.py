@@ -1,6 +1,7 @@
 """One schema per role, holding only what that role may see: its Query, Mutation and
-Subscription are composed of ``me`` and the fields each domain module names for that role
-(``<domain>/fields.py``). Types and resolvers live in their domain, defined once."""
+Subscription are ``me`` and the operations of every domain (``<domain>/fields.py``) whose data
+the access policy lets the role read (``branchflow_gateway.access``). Types and resolvers live in
+their domain, defined once."""
 
 import strawberry
 from cross_web import HTTPException
@@ -12,30 +13,55 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types.execution import ExecutionContext
 from strawberry.types.graphql import OperationType
 
+from branchflow_gateway import access
+from branchflow_gateway import me as me_module
+from branchflow_gateway.access import Operation
 from branchflow_gateway.config import GatewaySettings
-from branchflow_gateway.domain import RoleFields
 from branchflow_gateway.errors import StableErrorCodes, log_error
-from branchflow_gateway.identify.fields import FIELDS as IDENTIFY_FIELDS
+from branchflow_gateway.identify import fields as identify_fields
 from branchflow_gateway.limits import limit_rules
 from branchflow_gateway.me import me
 from branchflow_gateway.scalars import SCALAR_MAP
 from branchflow_runtime.auth import Role
 
-DOMAIN_FIELDS: tuple[dict[Role, RoleFields], ...] = (IDENTIFY_FIELDS,)
+DOMAINS = (identify_fields,)  # each: OPERATIONS and SHOWS
+OPERATIONS: tuple[Operation, ...] = tuple(op for domain in DOMAINS for op in domain.OPERATIONS)
+SHOWS = {key: data for module in (me_module, *DOMAINS) for key, data in module.SHOWS.items()}
 
 # role → (query, mutation, subscription) resolvers
 Operations = tuple[tuple, tuple, tuple]
 
 
-def role_operations(role: Role) -> Operations:
-    """What the role's Query, Mutation and Subscription hold, from every domain."""
-    query, mutation, subscription = [me], [], []
-    for fields in DOMAIN_FIELDS:
-        granted = fields.get(role, RoleFields())
-        query += granted.query
-        mutation += granted.mutation
-        subscription += granted.subscription
-    return tuple(query), tuple(mutation), tuple(subscription)
+def operation_needs(config: StrawberryConfig) -> dict[str, frozenset]:
+    """Each operation's name → every kind of data it can show, read off one schema holding them
+    all (a field whose meaning nobody declared stops the gateway here, at start)."""
+    everything = strawberry.Schema(
+        query=_operation_type("Query", (me, *_of("query")), strawberry.field),
+        mutation=_operation_type("Mutation", _of("mutation"), strawberry.mutation),
+        subscription=_operation_type("Subscription", _of("subscription"), strawberry.subscription),
+        config=config,
+    )
+    graphql_schema = everything._schema
+    return {
+        op.name: access.shown_by(
+            graphql_schema, op.kind, everything.config.name_converter.apply_naming_config(op.name), SHOWS
+        )
+        for op in OPERATIONS
+    }
+
+
+def _of(kind: str) -> tuple:
+    return tuple(op.resolver for op in OPERATIONS if op.kind == kind)
+
+
+def role_operations(role: Role, needs: dict[str, frozenset]) -> Operations:
+    """What the role's Query, Mutation and Subscription hold: ``me``, and every operation whose
+    needs the policy grants the role."""
+    mine = [op for op in OPERATIONS if access.granted(role, op, needs[op.name])]
+    query = (me, *(op.resolver for op in mine if op.kind == "query"))
+    mutation = tuple(op.resolver for op in mine if op.kind == "mutation")
+    subscription = tuple(op.resolver for op in mine if op.kind == "subscription")
+    return query, mutation, subscription
 
 
 def _operation_type(name: str, resolvers: tuple, make_field) -> type | None:
@@ -93,10 +119,11 @@ def build_schemas(settings: GatewaySettings) -> dict[Role, strawberry.Schema]:
         return chosen
 
     config = StrawberryConfig(disable_field_suggestions=not settings.dev_mode, scalar_map=SCALAR_MAP)
+    needs = operation_needs(config)
     built: dict[Operations, strawberry.Schema] = {}
     schemas: dict[Role, strawberry.Schema] = {}
     for role in Role:
-        operations = role_operations(role)
+        operations = role_operations(role, needs)
         if operations not in built:  # roles with the same view share one schema object
             query, mutation, subscription = operations
             built[operations] = GatewaySchema(

@@ -3,6 +3,7 @@
 import json
 
 import httpx
+import jwt
 import pytest
 
 from branchflow_gateway.app import create_app
@@ -29,6 +30,35 @@ RATING = {
 }
 
 
+LOBBY_ROW = {
+    "identification_id": "0b0e7f0e-0000-4000-8000-000000000001",
+    "customer_id": "C1",
+    "channel": "branch",
+    "guidance": GUIDANCE,
+    "call_wealth_manager": True,
+    "identified_at": "2026-11-22T01:00:00Z",
+    "identified_at_local": "2026-11-22T09:00:00+08:00",
+}
+FULL_ROW = {
+    **{k: v for k, v in LOBBY_ROW.items() if k != "call_wealth_manager"},
+    "branch_id": "BR001",
+    "customer_branch_id": "BR001",
+    "visiting": False,
+    "tier": "premium",
+    "previous_tier": None,
+    "score": "42.00",
+    "reason": "observation",
+    "identified_by": "lobby_manager-1",
+    "trace_id": None,
+}
+GUIDANCE_ONLY = {Role.LOBBY_MANAGER, Role.TELLER}
+
+
+def _caller_role(request: httpx.Request) -> Role:
+    token = request.headers["authorization"].removeprefix("Bearer ")
+    return Role(jwt.decode(token, options={"verify_signature": False})["role"])
+
+
 class FakeIdentify:
     """Answers like the identify service; records what it was asked."""
 
@@ -53,19 +83,9 @@ class FakeIdentify:
                 },
             )
         if path.endswith("/identifications") and path.startswith("/branches/"):
+            # as identify: the lobby and the counter get guidance-only rows, the others full rows
             return httpx.Response(
-                200,
-                json=[
-                    {
-                        "identification_id": "0b0e7f0e-0000-4000-8000-000000000001",
-                        "customer_id": "C1",
-                        "channel": "branch",
-                        "guidance": GUIDANCE,
-                        "call_wealth_manager": True,
-                        "identified_at": "2026-11-22T01:00:00Z",
-                        "identified_at_local": "2026-11-22T09:00:00+08:00",
-                    }
-                ],
+                200, json=[LOBBY_ROW if _caller_role(request) in GUIDANCE_ONLY else FULL_ROW]
             )
         if path == "/ratings":
             ids = request.url.params.get_list("customer_ids")

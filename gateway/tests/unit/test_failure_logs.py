@@ -18,7 +18,7 @@ def records_with(caplog, text: str) -> list[logging.LogRecord]:
     [
         (Role.WEALTH_MANAGER, '{ customerRating(customerId: "X9") { tier } }', "FORBIDDEN"),
         (Role.WEALTH_MANAGER, '{ customerRating(customerId: "Z1") { tier } }', "NOT_FOUND"),
-        (Role.TELLER, "{ lobbyList { customerId } }", "BAD_USER_INPUT"),
+        (Role.TELLER, '{ customerRating(customerId: "C1") { tier } }', "BAD_USER_INPUT"),
     ],
 )
 async def test_an_expected_refusal_is_one_info_line_with_its_code(gateway, caplog, role, query, code):

@@ -54,11 +54,12 @@ async def test_unknown_role_is_401(gateway):
 
 
 async def test_each_role_gets_its_own_schema(gateway):
-    as_teller = await graphql(gateway, "{ lobbyList { customerId } }", role=Role.TELLER)
-    as_lobby = await graphql(gateway, "{ lobbyList { customerId } }", role=Role.LOBBY_MANAGER)
-    assert as_lobby.json()["data"]["lobbyList"] == [{"customerId": "C1"}]
+    query = '{ customerRating(customerId: "C1") { tier } }'
+    as_teller = await graphql(gateway, query, role=Role.TELLER)
+    as_wealth_manager = await graphql(gateway, query, role=Role.WEALTH_MANAGER)
+    assert as_wealth_manager.json()["data"]["customerRating"] == {"tier": "PREMIUM"}
     [error] = as_teller.json()["errors"]
-    assert "Cannot query field 'lobbyList'" in error["message"]
+    assert "Cannot query field 'customerRating'" in error["message"]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert "Did you mean" not in error["message"]  # no field suggestions outside dev mode
 

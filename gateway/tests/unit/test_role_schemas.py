@@ -6,20 +6,23 @@ from graphql import GraphQLObjectType
 
 from branchflow_gateway.config import GatewaySettings
 from branchflow_gateway.schemas import build_schemas
+from branchflow_runtime import access
+from branchflow_runtime.access import Data
 from branchflow_runtime.auth import Role
 
 SCHEMAS = build_schemas(GatewaySettings(dev_mode=True))
 
 SENSITIVE = {"tier", "score", "points", "explanation", "amount", "deposits", "idNumber", "phone", "byTier"}
+CUSTOMER_MANAGER = {"tier", "score", "points", "explanation", "deposits", "idNumber", "phone"}
 MAY_SEE = {
     Role.LOBBY_MANAGER: set(),
     Role.TELLER: set(),
-    Role.WEALTH_MANAGER: {"tier", "score", "points", "explanation"},
-    Role.MARKETING_MANAGER: {"tier", "score", "points", "explanation"},
+    Role.WEALTH_MANAGER: CUSTOMER_MANAGER,
+    Role.MARKETING_MANAGER: CUSTOMER_MANAGER,
     Role.SERVICE_QUALITY_OFFICER: set(),
-    Role.DEPUTY_BRANCH_HEAD: {"tier", "score", "points", "explanation", "byTier"},
-    Role.BRANCH_HEAD: {"tier", "score", "points", "explanation", "byTier"},
-    Role.HEAD_OFFICE: {"tier", "score", "points", "explanation", "byTier"},
+    Role.DEPUTY_BRANCH_HEAD: CUSTOMER_MANAGER | {"byTier"},
+    Role.BRANCH_HEAD: CUSTOMER_MANAGER | {"byTier"},
+    Role.HEAD_OFFICE: CUSTOMER_MANAGER | {"byTier"},
     Role.OPS: set(),
 }
 
@@ -44,10 +47,11 @@ def test_lobby_and_counter_schemas_have_no_tier_type(role):
     assert "Rating" not in sdl
 
 
-def test_every_role_has_a_schema_and_only_the_lobby_a_subscription():
+def test_every_role_has_a_schema_and_those_who_read_guidance_the_live_lobby():
     assert set(SCHEMAS) == set(Role)
     with_subscription = {r for r, s in SCHEMAS.items() if s._schema.subscription_type is not None}
-    assert with_subscription == {Role.LOBBY_MANAGER}
+    assert with_subscription == {r for r in Role if Data.GUIDANCE in access.readable(r)}
+    assert Role.OPS not in with_subscription and Role.SERVICE_QUALITY_OFFICER not in with_subscription
 
 
 def test_shared_types_are_defined_once():

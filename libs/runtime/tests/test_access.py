@@ -41,9 +41,11 @@ def test_personal_data_unmasked_only_for_the_owning_wealth_manager():
         (colleague, False),
         (staff(Role.BRANCH_HEAD), False),
         (staff(Role.HEAD_OFFICE, "HO"), False),
+        (staff(Role.TELLER, staff_id="wm-1"), False),
     ]:
-        assert access.may_read(reader, Data.PERSONAL_DATA, branch_id="BR001", owner_id="wm-1") is expected
-    assert not access.may_read(owner, Data.PERSONAL_DATA, branch_id="BR002", owner_id="wm-1")
+        assert access.may_unmask(reader, branch_id="BR001", owner_id="wm-1") is expected
+    assert not access.may_unmask(owner, branch_id="BR002", owner_id="wm-1")
+    assert not access.may_unmask(owner, branch_id="BR001", owner_id=None)
 
 
 def test_missing_records_are_404_only_for_those_who_reach_every_branch():

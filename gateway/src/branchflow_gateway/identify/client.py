@@ -20,6 +20,12 @@ class IdentifyClient(UpstreamClient):
     async def rating(self, token: str, customer_id: str) -> dict:
         return await self._call("GET", f"/customers/{segment(customer_id)}/rating", token)
 
+    async def facts(self, token: str, customer_id: str) -> dict:
+        return await self._call("GET", f"/customers/{segment(customer_id)}/facts", token)
+
+    async def put_facts(self, token: str, customer_id: str, body: dict) -> dict:
+        return await self._call("PUT", f"/customers/{segment(customer_id)}/facts", token, json=body)
+
     async def ratings(self, token: str, customer_ids: list[str]) -> list[dict]:
         return await self._call("GET", "/ratings", token, params={"customer_ids": customer_ids})
 

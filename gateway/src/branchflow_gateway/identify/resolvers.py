@@ -10,6 +10,10 @@ import strawberry
 from branchflow_gateway.context import Info
 from branchflow_gateway.errors import BadUserInput, Forbidden
 from branchflow_gateway.identify.types import (
+    BranchIdentification,
+    CustomerFacts,
+    FactsInput,
+    FactsUpdate,
     Guidance,
     IdentificationCounts,
     IdentificationTrace,
@@ -18,7 +22,8 @@ from branchflow_gateway.identify.types import (
     ObservationResult,
     Rating,
 )
-from branchflow_runtime.auth import Role
+from branchflow_runtime import access
+from branchflow_runtime.access import Data
 
 
 async def lobby_list(info: Info, day: date | None = None) -> list[LobbyIdentification] | None:
@@ -46,13 +51,35 @@ async def customer_rating(info: Info, customer_id: str) -> Rating | None:
     return Rating.from_json(await info.context.identify.loaders.ratings.load(customer_id))
 
 
+async def customer_facts(info: Info, customer_id: str) -> CustomerFacts | None:
+    """A customer of the own branch: holdings, standing, and personal data (masked unless yours)."""
+    ctx = info.context
+    return CustomerFacts.from_json(await ctx.identify.client.facts(ctx.staff.token, customer_id))
+
+
+async def update_customer_facts(info: Info, customer_id: str, facts: FactsInput) -> FactsUpdate:
+    """Create or replace a customer's facts; the answer is the new rating."""
+    ctx = info.context
+    data = await ctx.identify.client.put_facts(ctx.staff.token, customer_id, facts.to_json())
+    ctx.identify.loaders.ratings.clear(customer_id)
+    return FactsUpdate(rating=Rating.from_json(data["rating"]), tier_changed=data["tier_changed"])
+
+
+async def branch_identifications(info: Info, day: date | None = None) -> list[BranchIdentification] | None:
+    """Today's (or ``day``'s) identifications in the own branch, newest first, with tier and score
+    (a visiting customer's stay with their home branch)."""
+    ctx = info.context
+    rows = await ctx.identify.client.lobby_list(ctx.staff.token, ctx.staff.branch_id, day)
+    return [BranchIdentification.from_json(r) for r in rows]
+
+
 async def identification_counts(
     info: Info, day: date | None = None, branch_id: str | None = None
 ) -> IdentificationCounts | None:
     """The day's identifications by tier and channel; the own branch unless you are head office."""
     staff = info.context.staff
     branch = branch_id or staff.branch_id
-    if branch != staff.branch_id and staff.role is not Role.HEAD_OFFICE:
+    if not access.may_read(staff, Data.COUNTS, branch_id=branch):
         raise Forbidden(f"branch {branch} is outside your branch {staff.branch_id}")
     return IdentificationCounts.from_json(await info.context.identify.client.counts(staff.token, branch, day))
 

@@ -16,8 +16,8 @@ visitor), but BR001 never sees their tier, score or amounts: in BR001's lists an
 visitor's tier is withheld, and BR001's staff get 403 on the customer's rating, as before.
 
 Lobby managers and tellers read guidance, never a tier, a score or an amount (DOMAIN.md §1:
-keep a premium customer's status private). Personal data is shown unmasked to the owning wealth
-manager only; everyone else who may see the customer sees it masked (``privacy``)."""
+keep a premium customer's status private). Personal data is shown to those granted it masked
+(``privacy``), and unmasked only to the customer's own wealth manager (``may_unmask``)."""
 
 from enum import IntEnum, StrEnum
 
@@ -36,7 +36,7 @@ class Data(StrEnum):
     EXPLANATION = "explanation"  # what counted in the rating, with its points
     AMOUNTS = "amounts"  # holdings, loans, amounts of observed business
     FACTS = "facts"  # occupation, address area, family, standing, VIP cards
-    PERSONAL_DATA = "personal_data"  # name, ID number, phone, address, unmasked
+    PERSONAL_DATA = "personal_data"  # name, ID number, phone, address: masked unless yours
 
 
 CUSTOMER_DATA = frozenset(
@@ -66,7 +66,7 @@ _CUSTOMER_MANAGER = {
     Data.EXPLANATION: BRANCH,
     Data.AMOUNTS: BRANCH,
     Data.FACTS: BRANCH,
-    Data.PERSONAL_DATA: OWNED,
+    Data.PERSONAL_DATA: BRANCH,
 }
 _BRANCH_MANAGEMENT = {**_CUSTOMER_MANAGER, Data.COUNTS: BRANCH}
 
@@ -78,7 +78,7 @@ READ: dict[Role, dict[Data, Reach]] = {
     Role.SERVICE_QUALITY_OFFICER: {},  # complaints come with the complaint service
     Role.DEPUTY_BRANCH_HEAD: _BRANCH_MANAGEMENT,
     Role.BRANCH_HEAD: _BRANCH_MANAGEMENT,
-    Role.HEAD_OFFICE: {**dict.fromkeys(_BRANCH_MANAGEMENT, ALL), Data.PERSONAL_DATA: OWNED},
+    Role.HEAD_OFFICE: dict.fromkeys(_BRANCH_MANAGEMENT, ALL),
     # ops follow flows: which record, where, when, and its trace — nothing about the customer
     Role.OPS: {Data.IDENTIFICATION: ALL, Data.TRACE: ALL},
 }
@@ -111,6 +111,16 @@ def may_read(staff: Staff, data: Data, *, branch_id: str, owner_id: str | None =
     return _within(READ[staff.role].get(data), staff, branch_id, owner_id)
 
 
+def may_unmask(staff: Staff, *, branch_id: str, owner_id: str | None) -> bool:
+    """Personal data in clear: for the customer's own wealth manager only (DOMAIN.md: masked for
+    those who don't own the customer)."""
+    return (
+        owner_id is not None
+        and owner_id == staff.staff_id
+        and may_read(staff, Data.PERSONAL_DATA, branch_id=branch_id)
+    )
+
+
 def may_do(staff: Staff, action: Action, *, branch_id: str) -> bool:
     return _within(DO[staff.role].get(action), staff, branch_id, None)
 
@@ -123,6 +133,11 @@ def _within(reach: Reach | None, staff: Staff, branch_id: str, owner_id: str | N
     if staff.branch_id != branch_id:
         return False
     return reach is BRANCH or (owner_id is not None and owner_id == staff.staff_id)
+
+
+def reaches_every_branch_role(role: Role) -> bool:
+    """Head office and ops: staff of no branch, reaching all of them."""
+    return any(reach is ALL for reach in READ[role].values())
 
 
 def reaches_every_branch(staff: Staff, data: Data) -> bool:

@@ -138,7 +138,7 @@ async def upsert_facts(
 async def get_facts(
     customer_id: CustomerId,
     request: Request,
-    staff: Staff = Depends(require_reading(Data.FACTS, Data.AMOUNTS)),
+    staff: Staff = Depends(require_reading(Data.FACTS, Data.AMOUNTS, Data.PERSONAL_DATA)),
 ) -> dict:
     async with _container(request).engine.connect() as conn:
         row = await views.customer(conn, customer_id)
@@ -146,9 +146,7 @@ async def get_facts(
         raise missing_or_out_of_reach(staff, Data.FACTS, f"customer {customer_id}")
     check_read(staff, Data.FACTS, branch_id=row.branch_id)
     personal = dict(row.personal_data)
-    masked = not access.may_read(
-        staff, Data.PERSONAL_DATA, branch_id=row.branch_id, owner_id=row.wealth_manager_id
-    )
+    masked = not access.may_unmask(staff, branch_id=row.branch_id, owner_id=row.wealth_manager_id)
     if masked:
         personal = {
             "name": mask_name(personal.get("name")),

@@ -1,0 +1,94 @@
+"""Each role's schema, derived from the platform's access policy (``branchflow_runtime.access``).
+
+A domain declares its operations (``query``, ``mutation``, ``subscription``) and, for every field
+of its GraphQL types, what the field shows: a kind of data of the policy, or ``None`` for what
+tells nothing about a customer (ids, times, the record's own codes). A root field needs every
+kind of data reachable from its type; a mutation also needs its action; a field that reads every
+branch needs a grant that reaches every branch. A role's schema holds the fields whose needs the
+policy grants that role — so the schemas and the REST APIs obey one table, and a type that gains a
+field showing a tier drops out of every schema whose role may not read tiers."""
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from graphql import GraphQLObjectType, GraphQLSchema, get_named_type
+
+from branchflow_runtime import access
+from branchflow_runtime.access import Action, Data, Reach
+from branchflow_runtime.auth import Role
+
+Kind = Literal["query", "mutation", "subscription"]
+# (GraphQL type name, field name) → what the field shows
+Shows = Mapping[tuple[str, str], Data | None]
+
+
+@dataclass(frozen=True)
+class Operation:
+    resolver: Callable
+    kind: Kind
+    action: Action | None = None
+    every_branch: bool = False  # reads all branches at once (head office's views)
+
+    @property
+    def name(self) -> str:
+        return self.resolver.__name__
+
+
+def query(resolver: Callable, *, every_branch: bool = False) -> Operation:
+    return Operation(resolver, "query", every_branch=every_branch)
+
+
+def mutation(resolver: Callable, action: Action) -> Operation:
+    return Operation(resolver, "mutation", action=action)
+
+
+def subscription(resolver: Callable) -> Operation:
+    return Operation(resolver, "subscription")
+
+
+class UndeclaredField(LookupError):
+    """A field nobody said the meaning of: the schema cannot be built until it is declared."""
+
+
+def shown_by(schema: GraphQLSchema, root: str, field: str, shows: Shows) -> frozenset[Data]:
+    """Every kind of data reachable from the root field ``root.field`` of ``schema``."""
+    root_type = {"query": schema.query_type, "mutation": schema.mutation_type}.get(root) or (
+        schema.subscription_type
+    )
+    found: set[Data] = set()
+    _walk(get_named_type(root_type.fields[field].type), shows, found, set())
+    return frozenset(found)
+
+
+def _walk(graphql_type, shows: Shows, found: set[Data], seen: set[str]) -> None:
+    if not isinstance(graphql_type, GraphQLObjectType) or graphql_type.name in seen:
+        return
+    seen.add(graphql_type.name)
+    for name, field in graphql_type.fields.items():
+        key = (graphql_type.name, name)
+        if key not in shows:
+            raise UndeclaredField(f"{graphql_type.name}.{name}: declare what it shows (a Data kind or None)")
+        if shows[key] is not None:
+            found.add(shows[key])
+        _walk(get_named_type(field.type), shows, found, seen)
+
+
+def granted(role: Role, operation: Operation, needs: Iterable[Data]) -> bool:
+    readable = access.READ[role]
+    if not all(data in readable for data in needs):
+        return False
+    if operation.every_branch and not all(readable[data] is Reach.ALL for data in needs):
+        return False
+    return operation.action is None or operation.action in access.permitted(role)
+
+
+def reachable(schema: GraphQLSchema, shows: Shows) -> frozenset[Data]:
+    """What a role's schema can show at all (the access matrix test compares it with the policy)."""
+    found: set[Data] = set()
+    for root in (schema.query_type, schema.mutation_type, schema.subscription_type):
+        if root is None:
+            continue
+        for field in root.fields.values():
+            _walk(get_named_type(field.type), shows, found, set())
+    return frozenset(found)
