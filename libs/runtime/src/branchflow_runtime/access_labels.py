@@ -5,7 +5,7 @@ from branchflow_runtime.i18n import NC_, RUNTIME_CATALOGUE, register_labels
 
 LABELS = {
     Data: {
-        Data.GUIDANCE: NC_("Data", "guidance"),
+        Data.GUIDANCE: NC_("Data", "guidance given to customers"),
         Data.IDENTIFICATION: NC_("Data", "identifications"),
         Data.COUNTS: NC_("Data", "branch figures"),
         Data.TRACE: NC_("Data", "trace ids"),
