@@ -1,0 +1,144 @@
+"""Walk-in prospects (the to_win case without an account): recorded with a name and a phone,
+never with an invented customer id, and linked to the customer id once an account is opened."""
+
+import uuid
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+
+from branchflow_runtime.auth import Role, Staff
+from branchflow_runtime.auth.fastapi import check_branch, require_role
+from branchflow_runtime.privacy import local_time, mask_name, mask_phone
+from identify import handlers, views
+from identify.entrypoints.api import OBSERVATION_CHANNELS, RATING_READERS
+from identify.entrypoints.disclosure import sees_prospect_contact
+from identify.entrypoints.schemas import (
+    BranchId,
+    LinkIn,
+    LinkOut,
+    ProspectIn,
+    ProspectOut,
+    ProspectRecordedOut,
+    signals_to_domain,
+)
+
+router = APIRouter(tags=["prospects"])
+
+PROSPECT_READERS = (Role.LOBBY_MANAGER, Role.TELLER, *RATING_READERS)
+# whoever is there when the account is opened, or follows the prospect up
+LINKERS = (
+    Role.LOBBY_MANAGER,
+    Role.TELLER,
+    Role.WEALTH_MANAGER,
+    Role.MARKETING_MANAGER,
+    Role.DEPUTY_BRANCH_HEAD,
+    Role.BRANCH_HEAD,
+    Role.HEAD_OFFICE,
+)
+
+
+def _container(request: Request):
+    return request.app.state.container
+
+
+@router.post(
+    "/prospects",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProspectRecordedOut,
+    summary="Record a walk-in who is not our customer yet; get the guidance",
+)
+async def record_prospect(
+    body: ProspectIn, request: Request, staff: Staff = Depends(require_role(*OBSERVATION_CHANNELS))
+) -> ProspectRecordedOut:
+    if body.channel not in OBSERVATION_CHANNELS[staff.role]:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_ENTITY,
+            f"channel {body.channel} is not for role {staff.role}; "
+            f"use {', '.join(sorted(OBSERVATION_CHANNELS[staff.role]))}",
+        )
+    c = _container(request)
+    cmd = handlers.RecordProspect(
+        branch_id=staff.branch_id,
+        name=body.name,
+        phone=body.phone,
+        signals=signals_to_domain(body.signals, c.rates),
+        observed_by=staff.staff_id,
+        observer_role=str(staff.role),
+        channel=body.channel,
+        purpose=body.purpose,
+        has_time=body.customer_has_time,
+    )
+    identification = await handlers.record_prospect(cmd, c.unit_of_work(), c.rules)
+    return ProspectRecordedOut(
+        prospect_id=identification.prospect_id,
+        identification_id=identification.identification_id,
+        guidance=identification.guidance,
+        identified_at=identification.identified_at,
+    )
+
+
+@router.get(
+    "/prospects/{prospect_id}",
+    response_model=ProspectOut,
+    summary="A prospect; name and phone masked unless you recorded or follow them up",
+)
+async def get_prospect(
+    prospect_id: uuid.UUID, request: Request, staff: Staff = Depends(require_role(*PROSPECT_READERS))
+) -> ProspectOut:
+    async with _container(request).engine.connect() as conn:
+        row = await views.prospect(conn, str(prospect_id))
+    if row is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no prospect {prospect_id}")
+    check_branch(staff, row.branch_id)
+    return _prospect_out(row, staff)
+
+
+@router.get(
+    "/branches/{branch_id}/prospects",
+    response_model=list[ProspectOut],
+    summary="A branch's prospects, newest first (linked=false: those still without an account)",
+)
+async def list_prospects(
+    branch_id: BranchId,
+    request: Request,
+    linked: bool | None = Query(default=None),
+    limit: int = Query(default=200, ge=1, le=2000),
+    staff: Staff = Depends(require_role(*PROSPECT_READERS)),
+) -> list[ProspectOut]:
+    check_branch(staff, branch_id)
+    async with _container(request).engine.connect() as conn:
+        rows = await views.prospects_of_branch(conn, branch_id, linked=linked, limit=limit)
+    return [_prospect_out(r, staff) for r in rows]
+
+
+@router.post(
+    "/prospects/{prospect_id}/link",
+    response_model=LinkOut,
+    summary="The prospect opened an account: link them to the customer id; their identifications follow",
+)
+async def link_prospect(
+    prospect_id: uuid.UUID, body: LinkIn, request: Request, staff: Staff = Depends(require_role(*LINKERS))
+) -> LinkOut:
+    c = _container(request)
+    cmd = handlers.LinkProspect(str(prospect_id), body.customer_id, staff.staff_id)
+    rerating = await handlers.link_prospect(cmd, c.unit_of_work(), c.rules, staff.can_see_branch)
+    return LinkOut(
+        prospect_id=str(prospect_id), customer_id=body.customer_id, tier_changed=rerating is not None
+    )
+
+
+def _prospect_out(row, staff: Staff) -> ProspectOut:
+    unmasked = sees_prospect_contact(staff, row.branch_id, row.recorded_by)
+    return ProspectOut(
+        prospect_id=str(row.prospect_id),
+        branch_id=row.branch_id,
+        name=row.name if unmasked else mask_name(row.name),
+        phone=row.phone if unmasked else mask_phone(row.phone),
+        contact_masked=not unmasked,
+        tier=row.tier if staff.role in RATING_READERS else None,
+        recorded_by=row.recorded_by,
+        recorded_at=row.recorded_at,
+        recorded_at_local=local_time(row.recorded_at),
+        customer_id=row.customer_id,
+        linked_by=row.linked_by,
+        linked_at=row.linked_at,
+    )
