@@ -104,6 +104,8 @@ async def test_a_teller_cannot_record_on_the_external_channel(client):
     )
     assert response.status_code == 422
     assert "channel external is not for role teller" in response.json()["detail"]
+    assert response.json()["code"] == "observation.channel_not_for_role"
+    assert response.json()["params"] == {"channel": "external", "role": "teller", "allowed": "branch"}
 
 
 async def test_list_shows_times_in_the_branch_zone(client):

@@ -32,6 +32,7 @@ from identify import handlers, views
 from identify.domain.facts import CustomerFacts
 from identify.domain.guidance import guide
 from identify.entrypoints.disclosure import sees_customer_name_on_lists, sees_staff_counts
+from identify.entrypoints.refusals import ChannelNotForRole
 from identify.entrypoints.schemas import (
     MAX_BATCH,
     BranchId,
@@ -85,12 +86,7 @@ async def record_observation(
     request: Request,
     staff: Staff = Depends(require_permission(Action.RECORD_OBSERVATION)),
 ) -> GuidanceOut:
-    if body.channel not in OBSERVATION_CHANNELS[staff.role]:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY,
-            f"channel {body.channel} is not for role {staff.role}; "
-            f"use {', '.join(sorted(OBSERVATION_CHANNELS[staff.role]))}",
-        )
+    check_channel(staff, body.channel)
     c = _container(request)
     identification = await c.observations.submit(
         handlers.RecordObservation(
@@ -110,6 +106,14 @@ async def record_observation(
         guidance=identification.guidance,
         identified_at=identification.identified_at,
     )
+
+
+def check_channel(staff: Staff, channel: Channel) -> None:
+    allowed = OBSERVATION_CHANNELS[staff.role]
+    if channel not in allowed:
+        raise ChannelNotForRole(
+            channel=str(channel), role=str(staff.role), allowed=", ".join(sorted(allowed))
+        )
 
 
 @router.put(

@@ -9,7 +9,7 @@ from branchflow_runtime.auth import Role, Staff
 from branchflow_runtime.auth.fastapi import check_branch, require_role
 from branchflow_runtime.privacy import local_time, mask_name, mask_phone
 from identify import handlers, views
-from identify.entrypoints.api import OBSERVATION_CHANNELS, RATING_READERS
+from identify.entrypoints.api import OBSERVATION_CHANNELS, RATING_READERS, check_channel
 from identify.entrypoints.disclosure import sees_prospect_contact
 from identify.entrypoints.schemas import (
     BranchId,
@@ -49,12 +49,7 @@ def _container(request: Request):
 async def record_prospect(
     body: ProspectIn, request: Request, staff: Staff = Depends(require_role(*OBSERVATION_CHANNELS))
 ) -> ProspectRecordedOut:
-    if body.channel not in OBSERVATION_CHANNELS[staff.role]:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY,
-            f"channel {body.channel} is not for role {staff.role}; "
-            f"use {', '.join(sorted(OBSERVATION_CHANNELS[staff.role]))}",
-        )
+    check_channel(staff, body.channel)
     c = _container(request)
     cmd = handlers.RecordProspect(
         branch_id=staff.branch_id,

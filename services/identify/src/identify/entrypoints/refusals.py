@@ -7,6 +7,13 @@ from fastapi.responses import JSONResponse
 from identify.domain.refusals import Refused
 from identify.handlers import CustomerOfAnotherBranch, ProspectAlreadyLinked, ProspectNotFound
 
+
+class ChannelNotForRole(Refused):
+    """A role recording on a channel that is not its own (a teller on ``external``)."""
+
+    code = "observation.channel_not_for_role"
+
+
 REFUSAL_STATUS: dict[type[Refused], int] = {
     ProspectNotFound: status.HTTP_404_NOT_FOUND,
     ProspectAlreadyLinked: status.HTTP_409_CONFLICT,
