@@ -83,6 +83,7 @@ REFUSAL_TEXTS: dict[str, str] = {
     "prospect.other_branch_customer": "customer {customer_id} belongs to branch {customer_branch}, "
     "not the prospect's branch {branch_id}",
     "identification.not_found": "no identification {identification_id}",
+    "customer.not_found": "no customer {customer_id}",
 }
 
 

@@ -6,7 +6,7 @@ import uuid
 from collections import Counter
 from datetime import datetime
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 
 from branchflow_contracts import Guidance, GuidanceAction
 from branchflow_runtime.auth import Role, Staff
@@ -14,6 +14,7 @@ from branchflow_runtime.auth.fastapi import check_branch, require_role
 from branchflow_runtime.privacy import BRANCH_ZONE, local_time
 from identify import handlers, views
 from identify.entrypoints.api import BranchDay, lobby_row, lobby_rows_response
+from identify.entrypoints.refusals import IdentificationNotFound
 from identify.entrypoints.schemas import (
     BranchId,
     HandlingIn,
@@ -79,7 +80,7 @@ async def record_handling(
         str(identification_id), body.outcome, staff.staff_id, c.unit_of_work(), staff.can_see_branch
     )
     if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no identification {identification_id}")
+        raise IdentificationNotFound(identification_id=str(identification_id))
     async with c.engine.connect() as conn:
         return lobby_row(await views.identification_with_names(conn, str(identification_id)), staff)
 

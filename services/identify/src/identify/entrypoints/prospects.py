@@ -3,7 +3,7 @@ never with an invented customer id, and linked to the customer id once an accoun
 
 import uuid
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request, status
 
 from branchflow_runtime.auth import Role, Staff
 from branchflow_runtime.auth.fastapi import check_branch, require_role
@@ -82,7 +82,7 @@ async def get_prospect(
     async with _container(request).engine.connect() as conn:
         row = await views.prospect(conn, str(prospect_id))
     if row is None:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no prospect {prospect_id}")
+        raise handlers.ProspectNotFound(prospect_id=str(prospect_id))
     check_branch(staff, row.branch_id)
     return _prospect_out(row, staff)
 

@@ -1,13 +1,14 @@
 """Re-ratings of a customer (facts changed, signals expired, rules changed, the periodic review,
 a prospect linked): kept apart from identifications, read by those who may see tiers."""
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, Query, Request
 
 from branchflow_runtime.auth import Staff
 from branchflow_runtime.auth.fastapi import check_branch, require_role
 from branchflow_runtime.privacy import local_time
 from identify import views
 from identify.entrypoints.api import RATING_READERS
+from identify.entrypoints.refusals import CustomerNotFound
 from identify.entrypoints.schemas import CustomerId, ReratingOut
 
 router = APIRouter(tags=["ratings"])
@@ -27,7 +28,7 @@ async def list_reratings(
     async with request.app.state.container.engine.connect() as conn:
         customer = await views.customer(conn, customer_id)
         if customer is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no customer {customer_id}")
+            raise CustomerNotFound(customer_id=customer_id)
         check_branch(staff, customer.branch_id)
         rows = await views.reratings_of(conn, customer_id, limit)
     return [
