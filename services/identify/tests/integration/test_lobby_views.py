@@ -85,8 +85,9 @@ async def test_handling_is_recorded_and_shown_on_the_row(client):
     ("body", "headers", "status"),
     [
         ({"outcome": "vanished"}, LOBBY, 422),
-        ({"outcome": "left"}, auth(Role.LOBBY_MANAGER, branch="BR002"), 404),  # another branch's
-        ({"outcome": "left"}, auth(Role.BRANCH_HEAD, branch=BRANCH), 403),
+        ({"outcome": "left"}, auth(Role.LOBBY_MANAGER, branch="BR002"), 403),  # another branch's
+        ({"outcome": "left"}, auth(Role.BRANCH_HEAD, branch=BRANCH), 403),  # records no visits
+        ({"outcome": "left"}, auth(Role.HEAD_OFFICE, branch="HO"), 403),
     ],
 )
 async def test_handling_refusals(client, body, headers, status):
@@ -98,7 +99,7 @@ async def test_handling_refusals(client, body, headers, status):
     missing = await client.put(
         f"/identifications/{uuid.uuid4()}/handling", json={"outcome": "left"}, headers=LOBBY
     )
-    assert missing.status_code == 404
+    assert missing.status_code == 403  # outside head office, missing and out of reach look the same
 
 
 async def test_tellers_get_their_own_list_of_todays_counter_observations(client):
@@ -118,11 +119,8 @@ async def test_tellers_get_their_own_list_of_todays_counter_observations(client)
     assert {r["observed_by"] for r in own} == {"tl-lv"}
     for word in ('"tier"', '"score"'):
         assert word not in json.dumps(counter)
-    assert (
-        await client.get(
-            f"/branches/{BRANCH}/counter-observations", headers=auth(Role.WEALTH_MANAGER, branch=BRANCH)
-        )
-    ).status_code == 403
+    ops = auth(Role.OPS, branch="HO")  # ops follow flows, not the guidance
+    assert (await client.get(f"/branches/{BRANCH}/counter-observations", headers=ops)).status_code == 403
     assert (await client.get("/branches/BR002/counter-observations", headers=TELLER)).status_code == 403
 
 
@@ -153,6 +151,10 @@ async def test_second_diversion_moves_the_simple_errands_out_of_the_queue(client
     assert view["asked"] >= 4 and view["moved"]["self_service"] >= 1 and view["kept_ticket"] >= 1
     assert view["asked"] == sum(view["moved"].values()) + view["kept_ticket"]
     assert "premium" not in json.dumps(view)
-    # the queue is the lobby's: a teller neither asks nor reads it here
-    assert (await client.post("/queue-checks", json=asked[0], headers=TELLER)).status_code == 403
-    assert (await client.get(f"/branches/{BRANCH}/queue-checks", headers=TELLER)).status_code == 403
+    # every post that serves customers diverts them (seed p. 38); ops and branch heads ask no one
+    assert (await client.post("/queue-checks", json=asked[0], headers=TELLER)).status_code == 201
+    head = auth(Role.BRANCH_HEAD, branch=BRANCH)
+    assert (await client.post("/queue-checks", json=asked[0], headers=head)).status_code == 403
+    assert (await client.get(f"/branches/{BRANCH}/queue-checks", headers=head)).status_code == 200
+    ops = auth(Role.OPS, branch="HO")
+    assert (await client.get(f"/branches/{BRANCH}/queue-checks", headers=ops)).status_code == 403

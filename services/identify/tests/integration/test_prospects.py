@@ -86,7 +86,11 @@ async def test_another_branch_cannot_read_or_link_a_prospect(client):
     linked = await client.post(
         f"/prospects/{recorded['prospect_id']}/link", json={"customer_id": "PRX999"}, headers=other
     )
-    assert linked.status_code == 404 and linked.json()["code"] == "prospect.not_found"
+    assert linked.status_code == 403  # the same answer as for a prospect that does not exist
+    nobody = "00000000-0000-4000-8000-000000000000"
+    missing = await client.post(f"/prospects/{nobody}/link", json={"customer_id": "PRX999"}, headers=other)
+    assert missing.status_code == 403
+    assert missing.json()["detail"] == linked.json()["detail"].replace(recorded["prospect_id"], nobody)
 
 
 async def test_a_prospect_linked_to_a_new_account_takes_their_identifications_along(client, kafka_broker):

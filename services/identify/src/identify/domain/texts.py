@@ -82,8 +82,6 @@ REFUSAL_TEXTS: dict[str, str] = {
     "prospect.already_linked": "prospect {prospect_id} is already linked to customer {customer_id}",
     "prospect.other_branch_customer": "customer {customer_id} belongs to branch {customer_branch}, "
     "not the prospect's branch {branch_id}",
-    "identification.not_found": "no identification {identification_id}",
-    "customer.not_found": "no customer {customer_id}",
 }
 
 

@@ -414,7 +414,8 @@ def lobby_row(row, staff: Staff) -> LobbyIdentificationOut:
     unless the caller may see it (``disclosure``)."""
     guidance = Guidance.model_validate(row.guidance)
     name = row.customer_name or row.prospect_name
-    unmasked = name is not None and sees_customer_name_on_lists(staff, row.wealth_manager_id)
+    home = row.customer_branch_id or row.branch_id
+    unmasked = name is not None and sees_customer_name_on_lists(staff, home, row.wealth_manager_id)
     return LobbyIdentificationOut(
         identification_id=str(row.identification_id),
         customer_id=row.customer_id,

@@ -2,6 +2,8 @@
 decision, so that the platform's access policy (``branchflow_runtime.access``) can take them
 over as they are."""
 
+from branchflow_runtime import access
+from branchflow_runtime.access import Data
 from branchflow_runtime.auth import Role, Staff
 
 # those who follow a prospect up (待跟进): they must be able to call them
@@ -20,10 +22,10 @@ def sees_prospect_contact(staff: Staff, prospect_branch: str, recorded_by: str) 
     return staff.role in PROSPECT_FOLLOWERS and staff.branch_id == prospect_branch
 
 
-def sees_customer_name_on_lists(staff: Staff, wealth_manager_id: str | None) -> bool:
-    """A customer's name on the lobby and counter lists: only the customer's own wealth manager
-    (personal data is masked unless the caller owns the customer)."""
-    return wealth_manager_id is not None and staff.staff_id == wealth_manager_id
+def sees_customer_name_on_lists(staff: Staff, home_branch: str, wealth_manager_id: str | None) -> bool:
+    """A customer's name on the lobby and counter lists: as personal data anywhere — the
+    customer's own wealth manager (the access policy's ``PERSONAL_DATA``)."""
+    return access.may_read(staff, Data.PERSONAL_DATA, branch_id=home_branch, owner_id=wealth_manager_id)
 
 
 def sees_staff_counts(staff: Staff) -> bool:

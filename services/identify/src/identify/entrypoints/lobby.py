@@ -6,15 +6,22 @@ import uuid
 from collections import Counter
 from datetime import datetime
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import Depends, Query, Request, status
 
 from branchflow_contracts import Guidance, GuidanceAction
+from branchflow_runtime import access
+from branchflow_runtime.access import Action, Data
 from branchflow_runtime.auth import Role, Staff
-from branchflow_runtime.auth.fastapi import check_branch, require_role
+from branchflow_runtime.auth.fastapi import (
+    check_read,
+    missing_or_out_of_reach,
+    require_permission,
+    require_reading,
+)
+from branchflow_runtime.http_errors import service_router
 from branchflow_runtime.privacy import BRANCH_ZONE, local_time
 from identify import handlers, views
 from identify.entrypoints.api import BranchDay, lobby_row, lobby_rows_response
-from identify.entrypoints.refusals import IdentificationNotFound
 from identify.entrypoints.schemas import (
     BranchId,
     HandlingIn,
@@ -24,12 +31,10 @@ from identify.entrypoints.schemas import (
     QueueChecksOut,
 )
 
-router = APIRouter(tags=["lobby and counter"])
-
-COUNTER_LIST_READERS = (Role.TELLER, Role.LOBBY_MANAGER, Role.DEPUTY_BRANCH_HEAD, Role.BRANCH_HEAD)
-HANDLERS = (Role.LOBBY_MANAGER, Role.TELLER, Role.WEALTH_MANAGER)
-QUEUE_CHECKERS = (Role.LOBBY_MANAGER,)
-QUEUE_READERS = (Role.LOBBY_MANAGER, Role.DEPUTY_BRANCH_HEAD, Role.BRANCH_HEAD, Role.SERVICE_QUALITY_OFFICER)
+# Who may is the access policy's: the lists are guidance (Data.GUIDANCE); handling a guidance and
+# asking the queue are part of recording a visit (Action.RECORD_OBSERVATION) — every post that
+# serves customers diverts them (seed p. 38: 理财中心各岗位人员应该坚持长期对普通客户的分流工作).
+router = service_router(tags=["lobby and counter"])
 _COUNTERS = frozenset({GuidanceAction.CASH_COUNTER, GuidanceAction.NON_CASH_COUNTER})
 
 
@@ -48,9 +53,9 @@ async def counter_observations(
     day: BranchDay = None,
     mine: bool = Query(default=False, description="only the caller's own observations"),
     limit: int = Query(default=500, ge=1, le=5000),
-    staff: Staff = Depends(require_role(*COUNTER_LIST_READERS)),
+    staff: Staff = Depends(require_reading(Data.GUIDANCE)),
 ):
-    check_branch(staff, branch_id)
+    check_read(staff, Data.GUIDANCE, branch_id=branch_id)
     day = day or datetime.now(BRANCH_ZONE).date()
     async with _container(request).engine.connect() as conn:
         rows = await views.identifications_for_day(
@@ -73,14 +78,18 @@ async def record_handling(
     identification_id: uuid.UUID,
     body: HandlingIn,
     request: Request,
-    staff: Staff = Depends(require_role(*HANDLERS)),
+    staff: Staff = Depends(require_permission(Action.RECORD_OBSERVATION)),
 ) -> LobbyIdentificationOut:
     c = _container(request)
+
+    def may_handle(branch_id: str) -> bool:
+        return access.may_do(staff, Action.RECORD_OBSERVATION, branch_id=branch_id)
+
     row = await handlers.record_handling(
-        str(identification_id), body.outcome, staff.staff_id, c.unit_of_work(), staff.can_see_branch
+        str(identification_id), body.outcome, staff.staff_id, c.unit_of_work(), may_handle
     )
     if row is None:
-        raise IdentificationNotFound(identification_id=str(identification_id))
+        raise missing_or_out_of_reach(staff, Data.IDENTIFICATION, f"identification {identification_id}")
     async with c.engine.connect() as conn:
         return lobby_row(await views.identification_with_names(conn, str(identification_id)), staff)
 
@@ -92,7 +101,9 @@ async def record_handling(
     summary="Second diversion: someone already queuing said what they came for; get the guidance",
 )
 async def check_queue(
-    body: QueueCheckIn, request: Request, staff: Staff = Depends(require_role(*QUEUE_CHECKERS))
+    body: QueueCheckIn,
+    request: Request,
+    staff: Staff = Depends(require_permission(Action.RECORD_OBSERVATION)),
 ) -> QueueCheckOut:
     c = _container(request)
     cmd = handlers.CheckQueue(staff.branch_id, body.purpose, staff.staff_id, body.ticket, body.customer_id)
@@ -109,9 +120,9 @@ async def queue_checks(
     request: Request,
     day: BranchDay = None,
     limit: int = Query(default=500, ge=1, le=5000),
-    staff: Staff = Depends(require_role(*QUEUE_READERS)),
+    staff: Staff = Depends(require_reading(Data.GUIDANCE)),
 ) -> QueueChecksOut:
-    check_branch(staff, branch_id)
+    check_read(staff, Data.GUIDANCE, branch_id=branch_id)
     day = day or datetime.now(BRANCH_ZONE).date()
     async with _container(request).engine.connect() as conn:
         rows = await views.queue_checks_for_day(conn, branch_id, day, limit)

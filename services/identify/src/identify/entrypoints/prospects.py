@@ -3,13 +3,21 @@ never with an invented customer id, and linked to the customer id once an accoun
 
 import uuid
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import Depends, Query, Request, status
 
-from branchflow_runtime.auth import Role, Staff
-from branchflow_runtime.auth.fastapi import check_branch, require_role
+from branchflow_runtime import access
+from branchflow_runtime.access import Action, Data
+from branchflow_runtime.auth import Staff
+from branchflow_runtime.auth.fastapi import (
+    check_read,
+    missing_or_out_of_reach,
+    require_permission,
+    require_reading,
+)
+from branchflow_runtime.http_errors import service_router
 from branchflow_runtime.privacy import local_time, mask_name, mask_phone
 from identify import handlers, views
-from identify.entrypoints.api import OBSERVATION_CHANNELS, RATING_READERS, check_channel
+from identify.entrypoints.api import check_channel
 from identify.entrypoints.disclosure import sees_prospect_contact
 from identify.entrypoints.schemas import (
     BranchId,
@@ -21,19 +29,10 @@ from identify.entrypoints.schemas import (
     signals_to_domain,
 )
 
-router = APIRouter(tags=["prospects"])
-
-PROSPECT_READERS = (Role.LOBBY_MANAGER, Role.TELLER, *RATING_READERS)
-# whoever is there when the account is opened, or follows the prospect up
-LINKERS = (
-    Role.LOBBY_MANAGER,
-    Role.TELLER,
-    Role.WEALTH_MANAGER,
-    Role.MARKETING_MANAGER,
-    Role.DEPUTY_BRANCH_HEAD,
-    Role.BRANCH_HEAD,
-    Role.HEAD_OFFICE,
-)
+# Who may is the access policy's: recording and linking a prospect are part of recording a visit
+# (Action.RECORD_OBSERVATION); reading one is for those who serve customers (Data.GUIDANCE), the
+# tier for those who may read tiers, the contact unmasked as ``disclosure`` says.
+router = service_router(tags=["prospects"])
 
 
 def _container(request: Request):
@@ -47,7 +46,7 @@ def _container(request: Request):
     summary="Record a walk-in who is not our customer yet; get the guidance",
 )
 async def record_prospect(
-    body: ProspectIn, request: Request, staff: Staff = Depends(require_role(*OBSERVATION_CHANNELS))
+    body: ProspectIn, request: Request, staff: Staff = Depends(require_permission(Action.RECORD_OBSERVATION))
 ) -> ProspectRecordedOut:
     check_channel(staff, body.channel)
     c = _container(request)
@@ -77,13 +76,13 @@ async def record_prospect(
     summary="A prospect; name and phone masked unless you recorded or follow them up",
 )
 async def get_prospect(
-    prospect_id: uuid.UUID, request: Request, staff: Staff = Depends(require_role(*PROSPECT_READERS))
+    prospect_id: uuid.UUID, request: Request, staff: Staff = Depends(require_reading(Data.GUIDANCE))
 ) -> ProspectOut:
     async with _container(request).engine.connect() as conn:
         row = await views.prospect(conn, str(prospect_id))
     if row is None:
-        raise handlers.ProspectNotFound(prospect_id=str(prospect_id))
-    check_branch(staff, row.branch_id)
+        raise missing_or_out_of_reach(staff, Data.GUIDANCE, f"prospect {prospect_id}")
+    check_read(staff, Data.GUIDANCE, branch_id=row.branch_id)
     return _prospect_out(row, staff)
 
 
@@ -97,9 +96,9 @@ async def list_prospects(
     request: Request,
     linked: bool | None = Query(default=None),
     limit: int = Query(default=200, ge=1, le=2000),
-    staff: Staff = Depends(require_role(*PROSPECT_READERS)),
+    staff: Staff = Depends(require_reading(Data.GUIDANCE)),
 ) -> list[ProspectOut]:
-    check_branch(staff, branch_id)
+    check_read(staff, Data.GUIDANCE, branch_id=branch_id)
     async with _container(request).engine.connect() as conn:
         rows = await views.prospects_of_branch(conn, branch_id, linked=linked, limit=limit)
     return [_prospect_out(r, staff) for r in rows]
@@ -111,11 +110,21 @@ async def list_prospects(
     summary="The prospect opened an account: link them to the customer id; their identifications follow",
 )
 async def link_prospect(
-    prospect_id: uuid.UUID, body: LinkIn, request: Request, staff: Staff = Depends(require_role(*LINKERS))
+    prospect_id: uuid.UUID,
+    body: LinkIn,
+    request: Request,
+    staff: Staff = Depends(require_permission(Action.RECORD_OBSERVATION)),
 ) -> LinkOut:
     c = _container(request)
     cmd = handlers.LinkProspect(str(prospect_id), body.customer_id, staff.staff_id)
-    rerating = await handlers.link_prospect(cmd, c.unit_of_work(), c.rules, staff.can_see_branch)
+
+    def may_link(branch_id: str) -> bool:
+        return access.may_do(staff, Action.RECORD_OBSERVATION, branch_id=branch_id)
+
+    try:
+        rerating = await handlers.link_prospect(cmd, c.unit_of_work(), c.rules, may_link)
+    except handlers.ProspectNotFound:
+        raise missing_or_out_of_reach(staff, Data.GUIDANCE, f"prospect {prospect_id}") from None
     return LinkOut(
         prospect_id=str(prospect_id), customer_id=body.customer_id, tier_changed=rerating is not None
     )
@@ -129,7 +138,7 @@ def _prospect_out(row, staff: Staff) -> ProspectOut:
         name=row.name if unmasked else mask_name(row.name),
         phone=row.phone if unmasked else mask_phone(row.phone),
         contact_masked=not unmasked,
-        tier=row.tier if staff.role in RATING_READERS else None,
+        tier=row.tier if access.may_read(staff, Data.TIER, branch_id=row.branch_id) else None,
         recorded_by=row.recorded_by,
         recorded_at=row.recorded_at,
         recorded_at_local=local_time(row.recorded_at),

@@ -14,17 +14,7 @@ class ChannelNotForRole(Refused):
     code = "observation.channel_not_for_role"
 
 
-class IdentificationNotFound(Refused, LookupError):
-    code = "identification.not_found"
-
-
-class CustomerNotFound(Refused, LookupError):
-    code = "customer.not_found"
-
-
 REFUSAL_STATUS: dict[type[Refused], int] = {
-    IdentificationNotFound: status.HTTP_404_NOT_FOUND,
-    CustomerNotFound: status.HTTP_404_NOT_FOUND,
     ProspectNotFound: status.HTTP_404_NOT_FOUND,
     ProspectAlreadyLinked: status.HTTP_409_CONFLICT,
     CustomerOfAnotherBranch: status.HTTP_409_CONFLICT,

@@ -1,17 +1,17 @@
 """Re-ratings of a customer (facts changed, signals expired, rules changed, the periodic review,
 a prospect linked): kept apart from identifications, read by those who may see tiers."""
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 
+from branchflow_runtime.access import Data
 from branchflow_runtime.auth import Staff
-from branchflow_runtime.auth.fastapi import check_branch, require_role
+from branchflow_runtime.auth.fastapi import check_read, missing_or_out_of_reach, require_reading
+from branchflow_runtime.http_errors import service_router
 from branchflow_runtime.privacy import local_time
 from identify import views
-from identify.entrypoints.api import RATING_READERS
-from identify.entrypoints.refusals import CustomerNotFound
 from identify.entrypoints.schemas import CustomerId, ReratingOut
 
-router = APIRouter(tags=["ratings"])
+router = service_router(tags=["ratings"])
 
 
 @router.get(
@@ -23,13 +23,13 @@ async def list_reratings(
     customer_id: CustomerId,
     request: Request,
     limit: int = Query(default=100, ge=1, le=1000),
-    staff: Staff = Depends(require_role(*RATING_READERS)),
+    staff: Staff = Depends(require_reading(Data.TIER)),
 ) -> list[ReratingOut]:
     async with request.app.state.container.engine.connect() as conn:
         customer = await views.customer(conn, customer_id)
         if customer is None:
-            raise CustomerNotFound(customer_id=customer_id)
-        check_branch(staff, customer.branch_id)
+            raise missing_or_out_of_reach(staff, Data.TIER, f"customer {customer_id}")
+        check_read(staff, Data.TIER, branch_id=customer.branch_id)
         rows = await views.reratings_of(conn, customer_id, limit)
     return [
         ReratingOut(

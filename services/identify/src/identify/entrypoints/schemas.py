@@ -234,8 +234,9 @@ class IdentificationCountsOut(BaseModel):
     identified three times is one. ``by_tier``: each customer's tier at their last identification
     that day (a customer of another branch is counted as ``visiting``: their tier belongs to their
     home branch); ``by_channel``: the channel of their first (who found them). ``by_tier`` with
-    ``visiting``, and ``by_channel``, each add up to ``total``. Re-ratings are not identifications and are not counted. Every tier and channel is
-    a key, 0 when none. ``by_staff`` only for those who appraise staff (else null)."""
+    ``visiting``, and ``by_channel``, each add up to ``total``. Re-ratings are not identifications
+    and are not counted. Every tier and channel is a key, 0 when none. ``by_staff`` only for those
+    who appraise staff (else null)."""
 
     branch_id: str
     day: date = Field(description="the day in the branch's zone, Asia/Shanghai")
