@@ -24,7 +24,7 @@ REFUSAL_STATUS: dict[type[Refused], int] = {
 def refusal_response(exc: Refused) -> JSONResponse:
     code = next(
         (s for kind, s in REFUSAL_STATUS.items() if isinstance(exc, kind)),
-        status.HTTP_422_UNPROCESSABLE_ENTITY,
+        status.HTTP_422_UNPROCESSABLE_CONTENT,
     )
     return JSONResponse({"detail": str(exc), "code": exc.code, "params": exc.params}, status_code=code)
 
