@@ -26,6 +26,7 @@ from branchflow_contracts.vocabulary import (
     GuidanceAction,
     RerateCause,
     SignalCategory,
+    VisitPurpose,
 )
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "SignalCategory",
     "Topic",
     "TransactionPosted",
+    "VisitPurpose",
     "contract_for_topic",
     "contract_for_type",
     "dead_letter_topic",

@@ -37,6 +37,19 @@ class SignalCategory(StrEnum):
     INFORMATION = "information"  # 信息分析
 
 
+class VisitPurpose(StrEnum):
+    """What the customer came for, as the lobby or the counter sees it: the guidance follows it."""
+
+    SMALL_CASH = "small_cash"  # 小额存取
+    BILL_PAYMENT = "bill_payment"  # 缴费
+    TRANSFER = "transfer"  # 转账汇款
+    ACCOUNT_INQUIRY = "account_inquiry"  # 查询
+    COMPLEX_NON_CASH = "complex_non_cash"  # 较复杂的非现金业务
+    LARGE_CASH = "large_cash"  # 大额存取
+    INVESTMENT = "investment"  # 理财投资
+    OTHER = "other"
+
+
 class GuidanceAction(StrEnum):
     """Where the lobby sends a customer (引导/分流). Never names a tier."""
 

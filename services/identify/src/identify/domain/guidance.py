@@ -14,24 +14,9 @@ It follows the visit (seed pages 17, 35–38):
 """
 
 from dataclasses import dataclass
-from enum import StrEnum
 
-from branchflow_contracts import CustomerTier, Guidance, GuidanceAction
+from branchflow_contracts import CustomerTier, Guidance, GuidanceAction, VisitPurpose
 from identify.domain.texts import GUIDANCE_SCRIPTS
-
-
-class VisitPurpose(StrEnum):
-    """What the customer came for, as the lobby sees it."""
-
-    SMALL_CASH = "small_cash"
-    BILL_PAYMENT = "bill_payment"
-    TRANSFER = "transfer"
-    ACCOUNT_INQUIRY = "account_inquiry"
-    COMPLEX_NON_CASH = "complex_non_cash"
-    LARGE_CASH = "large_cash"
-    INVESTMENT = "investment"
-    OTHER = "other"
-
 
 # errands a customer wants done quickly: a premium customer gets priority service first
 QUICK_ERRANDS = frozenset(
