@@ -138,7 +138,7 @@ async def flow(platform):
     viewer, gateway_url, logs = platform
     async with httpx.AsyncClient(base_url=gateway_url, timeout=30, trust_env=False) as client:
         recorded = await graphql(
-            client, LOBBY, MUTATION, {"o": {"customerId": "TRACE01", "purpose": "large_cash"}}
+            client, LOBBY, MUTATION, {"o": {"customerId": "TRACE01", "purpose": "LARGE_CASH"}}
         )
         identification_id = recorded["recordObservation"]["identificationId"]
         found = await graphql(

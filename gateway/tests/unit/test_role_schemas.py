@@ -11,14 +11,15 @@ from branchflow_runtime.auth import Role
 SCHEMAS = build_schemas(GatewaySettings(dev_mode=True))
 
 SENSITIVE = {"tier", "score", "points", "explanation", "amount", "deposits", "idNumber", "phone", "byTier"}
+# "phone": a walk-in prospect's, for those who follow prospects up (masked unless theirs to call)
 MAY_SEE = {
     Role.LOBBY_MANAGER: set(),
     Role.TELLER: set(),
-    Role.WEALTH_MANAGER: {"tier", "score", "points", "explanation"},
-    Role.MARKETING_MANAGER: {"tier", "score", "points", "explanation"},
+    Role.WEALTH_MANAGER: {"tier", "score", "points", "explanation", "phone"},
+    Role.MARKETING_MANAGER: {"tier", "score", "points", "explanation", "phone"},
     Role.SERVICE_QUALITY_OFFICER: set(),
-    Role.DEPUTY_BRANCH_HEAD: {"tier", "score", "points", "explanation", "byTier"},
-    Role.BRANCH_HEAD: {"tier", "score", "points", "explanation", "byTier"},
+    Role.DEPUTY_BRANCH_HEAD: {"tier", "score", "points", "explanation", "byTier", "phone"},
+    Role.BRANCH_HEAD: {"tier", "score", "points", "explanation", "byTier", "phone"},
     Role.HEAD_OFFICE: {"tier", "score", "points", "explanation", "byTier"},
     Role.OPS: set(),
 }
