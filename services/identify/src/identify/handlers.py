@@ -31,7 +31,6 @@ from identify.domain.refusals import Refused
 from identify.domain.signals import SIGNAL_KINDS, ObservedSignal, remember
 from identify.unit_of_work import UnitOfWork
 
-HANDLING_OUTCOMES = ("referred", "guided", "left")
 BranchScope = Callable[[str], bool]  # may the caller see this branch
 
 
