@@ -109,6 +109,8 @@ async def rest_reads(client: httpx.AsyncClient, role: Role, identification_id: s
 def _row_data(rows: list[dict]) -> set[Data]:
     shown = set()
     for row in rows:
+        if row.get("name"):  # the lobby's list names whom it serves, masked
+            shown.add(Data.PERSONAL_DATA)
         if row.get("guidance"):
             shown.add(Data.GUIDANCE)
         if row.get("tier"):

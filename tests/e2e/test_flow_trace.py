@@ -138,7 +138,7 @@ async def flow(platform):
     viewer, gateway_url, logs = platform
     async with httpx.AsyncClient(base_url=gateway_url, timeout=30, trust_env=False) as client:
         recorded = await graphql(
-            client, LOBBY, MUTATION, {"o": {"customerId": "TRACE01", "purpose": "large_cash"}}
+            client, LOBBY, MUTATION, {"o": {"customerId": "FLOWTRACE01", "purpose": "LARGE_CASH"}}
         )
         identification_id = recorded["recordObservation"]["identificationId"]
         found = await graphql(
@@ -175,7 +175,7 @@ async def test_one_trace_from_the_graphql_request_through_identify_and_its_outbo
     assert parent(create) is handled  # the relay continued the trace stored with the outbox row
     assert parent(publish) is create
     assert publish["attributes"]["messaging.destination.name"] == "customer.identified"
-    assert publish["attributes"]["messaging.kafka.message.key"] == "TRACE01"
+    assert publish["attributes"]["messaging.kafka.message.key"] == "FLOWTRACE01"
 
 
 async def test_the_ops_view_links_the_trace_id_to_the_viewer(flow):

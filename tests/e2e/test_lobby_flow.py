@@ -4,6 +4,7 @@ consumer with the trace id of the GraphQL request, and the lobby's subscription 
 
 import asyncio
 import json
+from pathlib import Path
 
 import httpx
 import pytest
@@ -34,6 +35,7 @@ MUTATION = """mutation($o: ObservationInput!) {
 
 
 SPANS = InMemorySpanExporter()
+IDENTIFY_TEST_RULES = Path(__file__).parents[2] / "services" / "identify" / "tests" / "rules"
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +48,9 @@ async def platform(kafka_broker, database_factory):
             start_consumers=False,
             start_sweeper=False,
             relay_idle_poll_seconds=0.2,
+            # identify's test rules: what this test expects does not move when the bank edits its own
+            rating_rules_path=IDENTIFY_TEST_RULES / "rating.toml",
+            exchange_rates_path=IDENTIFY_TEST_RULES / "exchange_rates.toml",
         )
     )
     async with serving(identify) as identify_url:
@@ -79,7 +84,7 @@ async def _record(client: httpx.AsyncClient) -> httpx.Response:
             "variables": {
                 "o": {
                     "customerId": "E2E001",
-                    "purpose": "large_cash",
+                    "purpose": "LARGE_CASH",
                     "signals": [
                         {"category": "APPEARANCE", "kind": "luxury_car"},
                         {"category": "APPEARANCE", "kind": "other_bank_vip_card"},
@@ -233,7 +238,10 @@ async def test_other_roles_views_against_the_real_service(platform):
         wealth,
         '{ customerRating(customerId: "E2E002") { tier score explanation { factor points } } }',
     )
-    assert rating["data"]["customerRating"]["explanation"] == [{"factor": "appearance", "points": "10"}]
+    explanation = rating["data"]["customerRating"]["explanation"]
+    scored = [line for line in explanation if line["factor"] != "tier"]
+    assert scored == [{"factor": "appearance", "points": "10"}]
+    assert {line["factor"] for line in explanation} == {"appearance", "tier"}  # why this type, not the next
     elsewhere = mint_token("wm-e2e-2", Role.WEALTH_MANAGER, "BR002", secret=DEV_JWT_SECRET)
     forbidden = await graphql_as(client, elsewhere, '{ customerRating(customerId: "E2E002") { tier } }')
     assert forbidden["data"]["customerRating"] is None
@@ -271,3 +279,81 @@ async def test_the_kept_lobby_list_follows_every_identification(platform):
         await asyncio.sleep(0.05)
     assert ids[:2] == [elsewhere, own]
     assert set(before) <= set(kept)
+
+
+TELLER = mint_token("tl-e2e", Role.TELLER, "BR001", secret=DEV_JWT_SECRET)
+WEALTH = mint_token("wm-e2e", Role.WEALTH_MANAGER, "BR001", secret=DEV_JWT_SECRET)
+
+
+async def test_a_walk_in_prospect_the_lobby_row_handling_and_the_queue_against_the_real_service(platform):
+    """§2 of issue 8 through the gateway and the real identify service: a walk-in prospect is on
+    the lobby list with a masked name, the purpose and who observed; the guidance's handling is
+    recorded; the teller's own list; the second diversion; the prospect linked to an account."""
+    client, _, _ = platform
+    recorded = await graphql_as(
+        client,
+        LOBBY,
+        """mutation { recordProspect(prospect: {name: "欧阳娜娜", phone: "13912345678",
+            purpose: LARGE_CASH, signals: [{category: APPEARANCE, kind: "luxury_car"},
+            {category: APPEARANCE, kind: "luxury_watch"}]})
+            { prospectId identificationId guidance { action callWealthManager scriptCode } } }""",
+    )
+    prospect = recorded["data"]["recordProspect"]
+    assert (
+        prospect["guidance"]["action"] == "MEET_WEALTH_MANAGER" and prospect["guidance"]["callWealthManager"]
+    )
+
+    rows = await graphql_as(
+        client,
+        LOBBY,
+        "{ lobbyList { identificationId customerId prospectId name purpose observedBy handling } }",
+    )
+    [row] = [r for r in rows["data"]["lobbyList"] if r["identificationId"] == prospect["identificationId"]]
+    assert row == {
+        "identificationId": prospect["identificationId"],
+        "customerId": None,
+        "prospectId": prospect["prospectId"],
+        "name": "欧***",
+        "purpose": "LARGE_CASH",
+        "observedBy": "lm-e2e",
+        "handling": None,
+    }
+    handled = await graphql_as(
+        client,
+        LOBBY,
+        "mutation($id: ID!) { recordHandling(identificationId: $id, outcome: REFERRED) { handling } }",
+        {"id": prospect["identificationId"]},
+    )
+    assert handled["data"]["recordHandling"]["handling"] == "REFERRED"
+
+    observed = await graphql_as(
+        client, TELLER, MUTATION, {"o": {"customerId": "E2E010", "purpose": "TRANSFER"}}
+    )
+    mine = await graphql_as(
+        client, TELLER, "{ counterObservations(mine: true) { identificationId purpose } }"
+    )
+    assert {
+        "identificationId": observed["data"]["recordObservation"]["identificationId"],
+        "purpose": "TRANSFER",
+    } in (mine["data"]["counterObservations"])
+
+    queue = await graphql_as(
+        client,
+        LOBBY,
+        'mutation { checkQueue(check: {purpose: BILL_PAYMENT, ticket: "B007"}) '
+        "{ moved guidance { action } } }",
+    )
+    assert queue["data"]["checkQueue"] == {"moved": True, "guidance": {"action": "SELF_SERVICE"}}
+    view = await graphql_as(client, LOBBY, "{ queueChecks { asked checks { ticket purpose } } }")
+    assert {"ticket": "B007", "purpose": "BILL_PAYMENT"} in view["data"]["queueChecks"]["checks"]
+
+    linked = await graphql_as(
+        client,
+        TELLER,
+        'mutation($p: ID!) { linkProspect(prospectId: $p, customerId: "E2E011") { customerId } }',
+        {"p": prospect["prospectId"]},
+    )
+    assert linked["data"]["linkProspect"]["customerId"] == "E2E011"
+    followed = await graphql_as(client, WEALTH, "{ prospects(linked: true) { prospectId customerId phone } }")
+    [mine] = [p for p in followed["data"]["prospects"] if p["prospectId"] == prospect["prospectId"]]
+    assert mine == {"prospectId": prospect["prospectId"], "customerId": "E2E011", "phone": "13912345678"}

@@ -31,6 +31,49 @@ RATING = {
 
 
 LOBBY_ROW = {
+    "identification_id": "0b0e7f0e-0000-4000-8000-000000000002",
+    "customer_id": None,
+    "prospect_id": "7c1e0000-0000-4000-8000-000000000001",
+    "name": "欧***",
+    "name_masked": True,
+    "channel": "branch",
+    "purpose": "large_cash",
+    "observed_by": "teller-1",
+    "observer_role": "teller",
+    "guidance": {**GUIDANCE, "script_code": "meet_wealth_manager_or_card", "offer_wealth_manager_card": True},
+    "call_wealth_manager": True,
+    "handling": None,
+    "handled_by": None,
+    "handled_at": None,
+    "identified_at": "2026-11-22T01:00:00Z",
+    "identified_at_local": "2026-11-22T09:00:00+08:00",
+}
+QUEUE_CHECK = {
+    "check_id": "9d9d0000-0000-4000-8000-000000000001",
+    "ticket": "A017",
+    "customer_id": None,
+    "purpose": "small_cash",
+    "guidance": {**GUIDANCE, "action": "self_service", "call_wealth_manager": False, "alternatives": []},
+    "moved": True,
+    "checked_by": "lobby_manager-1",
+    "checked_at": "2026-11-22T01:00:00Z",
+    "checked_at_local": "2026-11-22T09:00:00+08:00",
+}
+PROSPECT = {
+    "prospect_id": "7c1e0000-0000-4000-8000-000000000001",
+    "branch_id": "BR001",
+    "name": "欧阳娜娜",
+    "phone": "13912345678",
+    "contact_masked": False,
+    "tier": "to_win",
+    "recorded_by": "lobby_manager-1",
+    "recorded_at": "2026-11-22T01:00:00Z",
+    "recorded_at_local": "2026-11-22T09:00:00+08:00",
+    "customer_id": None,
+    "linked_by": None,
+    "linked_at": None,
+}
+LIST_ROW = {  # a row of the branch's list, as the lobby and the counter get it
     "identification_id": "0b0e7f0e-0000-4000-8000-000000000001",
     "customer_id": "C1",
     "channel": "branch",
@@ -40,7 +83,7 @@ LOBBY_ROW = {
     "identified_at_local": "2026-11-22T09:00:00+08:00",
 }
 FULL_ROW = {
-    **{k: v for k, v in LOBBY_ROW.items() if k != "call_wealth_manager"},
+    **{k: v for k, v in LIST_ROW.items() if k != "call_wealth_manager"},
     "branch_id": "BR001",
     "customer_branch_id": "BR001",
     "visiting": False,
@@ -85,8 +128,47 @@ class FakeIdentify:
         if path.endswith("/identifications") and path.startswith("/branches/"):
             # as identify: the lobby and the counter get guidance-only rows, the others full rows
             return httpx.Response(
-                200, json=[LOBBY_ROW if _caller_role(request) in GUIDANCE_ONLY else FULL_ROW]
+                200, json=[LIST_ROW if _caller_role(request) in GUIDANCE_ONLY else FULL_ROW]
             )
+        if path.endswith("/counter-observations"):
+            return httpx.Response(200, json=[LOBBY_ROW])
+        if path.endswith("/handling"):
+            outcome = json.loads(request.content)["outcome"]
+            return httpx.Response(
+                200, json={**LOBBY_ROW, "handling": outcome, "handled_by": "lobby_manager-1"}
+            )
+        if path == "/queue-checks":
+            body = json.loads(request.content)
+            return httpx.Response(201, json={**QUEUE_CHECK, **body})
+        if path.endswith("/queue-checks"):
+            return httpx.Response(
+                200,
+                json={
+                    "branch_id": "BR001",
+                    "day": "2026-11-22",
+                    "asked": 1,
+                    "moved": {"self_service": 1},
+                    "kept_ticket": 0,
+                    "checks": [QUEUE_CHECK],
+                },
+            )
+        if path == "/prospects":
+            return httpx.Response(
+                201,
+                json={
+                    "prospect_id": PROSPECT["prospect_id"],
+                    "identification_id": "0b0e7f0e-0000-4000-8000-000000000003",
+                    "guidance": GUIDANCE,
+                    "identified_at": "2026-11-22T01:00:00Z",
+                },
+            )
+        if path.endswith("/link"):
+            customer = json.loads(request.content)["customer_id"]
+            return httpx.Response(
+                200, json={"prospect_id": path.split("/")[2], "customer_id": customer, "tier_changed": True}
+            )
+        if path.endswith("/prospects"):
+            return httpx.Response(200, json=[PROSPECT])
         if path == "/ratings":
             ids = request.url.params.get_list("customer_ids")
             return httpx.Response(200, json=[{**RATING, "customer_id": i} for i in ids if i.startswith("C")])

@@ -13,10 +13,11 @@ from branchflow_runtime.auth import Role
 SCHEMAS = build_schemas(GatewaySettings(dev_mode=True))
 
 SENSITIVE = {"tier", "score", "points", "explanation", "amount", "deposits", "idNumber", "phone", "byTier"}
+# "phone": a walk-in prospect's, masked unless the reader recorded or follows the prospect up
 CUSTOMER_MANAGER = {"tier", "score", "points", "explanation", "deposits", "idNumber", "phone"}
 MAY_SEE = {
-    Role.LOBBY_MANAGER: set(),
-    Role.TELLER: set(),
+    Role.LOBBY_MANAGER: {"phone"},
+    Role.TELLER: {"phone"},
     Role.WEALTH_MANAGER: CUSTOMER_MANAGER,
     Role.MARKETING_MANAGER: CUSTOMER_MANAGER,
     Role.SERVICE_QUALITY_OFFICER: set(),

@@ -16,9 +16,10 @@ def test_every_role_has_its_grants_written_down():
 
 
 @pytest.mark.parametrize("role", [Role.LOBBY_MANAGER, Role.TELLER])
-def test_lobby_and_counter_read_guidance_and_nothing_about_the_customer(role):
-    assert access.readable(role) == {Data.GUIDANCE, Data.IDENTIFICATION}
-    assert not access.readable(role) & access.CUSTOMER_DATA
+def test_lobby_and_counter_read_guidance_and_masked_names_nothing_else_about_the_customer(role):
+    assert access.readable(role) == {Data.GUIDANCE, Data.IDENTIFICATION, Data.PERSONAL_DATA}
+    assert not access.readable(role) & (access.CUSTOMER_DATA - {Data.PERSONAL_DATA})
+    assert not access.may_unmask(staff(role), branch_id="BR001", owner_id=None)
 
 
 def test_ops_follow_flows_and_learn_nothing_about_customers():

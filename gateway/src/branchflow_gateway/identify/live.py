@@ -40,7 +40,11 @@ class LiveIdentifications(EventFeed):
         row = {
             "identification_id": event.identification_id,
             "customer_id": event.customer_id,
+            "prospect_id": event.prospect_id,
             "channel": event.channel.value,
+            "purpose": event.purpose,
+            "observed_by": event.identified_by,
+            "observer_role": event.observer_role,
             "guidance": event.guidance.model_dump(mode="json"),
             "identified_at": event.identified_at.isoformat(),
             "identified_at_local": local_time(event.identified_at),

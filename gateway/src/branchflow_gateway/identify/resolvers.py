@@ -15,11 +15,19 @@ from branchflow_gateway.identify.types import (
     FactsInput,
     FactsUpdate,
     Guidance,
+    HandlingOutcome,
     IdentificationCounts,
     IdentificationTrace,
     LobbyIdentification,
     ObservationInput,
     ObservationResult,
+    Prospect,
+    ProspectInput,
+    ProspectLinked,
+    ProspectRecorded,
+    QueueCheck,
+    QueueCheckInput,
+    QueueChecks,
     Rating,
 )
 from branchflow_runtime import access
@@ -92,12 +100,16 @@ async def branch_identification_counts(
     return [IdentificationCounts.from_json(r) for r in rows]
 
 
+def _uuid(name: str, value: strawberry.ID) -> str:
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        raise BadUserInput(f"{name} {value!r} is not a UUID") from None
+
+
 async def identification_trace(info: Info, identification_id: strawberry.ID) -> IdentificationTrace | None:
     """The trace id of the request that made an identification, and where it opens."""
-    try:
-        uuid.UUID(str(identification_id))
-    except ValueError:
-        raise BadUserInput(f"identificationId {identification_id!r} is not a UUID") from None
+    _uuid("identificationId", identification_id)
     data = await info.context.identify.loaders.identifications.load(str(identification_id))
     trace_id, template = data["trace_id"], info.context.identify.trace_url_template
     return IdentificationTrace(
@@ -116,3 +128,69 @@ async def lobby_identifications(info: Info) -> AsyncGenerator[LobbyIdentificatio
         raise Forbidden("live updates are off on this gateway")
     async for row in ctx.identify.live.follow(ctx.staff.branch_id):
         yield LobbyIdentification.from_json(row)
+
+
+async def counter_observations(
+    info: Info, day: date | None = None, mine: bool = False
+) -> list[LobbyIdentification] | None:
+    """The tellers' list: the day's observations made at the counter in the own branch, as
+    guidance (``mine``: only your own), newest first."""
+    ctx = info.context
+    rows = await ctx.identify.client.counter_observations(ctx.staff.token, ctx.staff.branch_id, day, mine)
+    return [LobbyIdentification.from_json(r) for r in rows]
+
+
+async def record_handling(
+    info: Info, identification_id: strawberry.ID, outcome: HandlingOutcome
+) -> LobbyIdentification:
+    """What became of a guidance: referred to a wealth manager, guided, or the customer left."""
+    ctx = info.context
+    key = _uuid("identificationId", identification_id)
+    data = await ctx.identify.client.record_handling(ctx.staff.token, key, HandlingOutcome(outcome).value)
+    ctx.identify.lobby_lists.changed(ctx.staff.branch_id)
+    return LobbyIdentification.from_json(data)
+
+
+async def check_queue(info: Info, check: QueueCheckInput) -> QueueCheck:
+    """Second diversion (二次分流): someone already queuing said what they came for; where to send
+    them (the simple errands out of the queue)."""
+    ctx = info.context
+    return QueueCheck.from_json(await ctx.identify.client.check_queue(ctx.staff.token, check.to_json()))
+
+
+async def queue_checks(info: Info, day: date | None = None) -> QueueChecks | None:
+    """The day's second diversion in the own branch: who was asked and where they went."""
+    ctx = info.context
+    return QueueChecks.from_json(
+        await ctx.identify.client.queue_checks(ctx.staff.token, ctx.staff.branch_id, day)
+    )
+
+
+async def record_prospect(info: Info, prospect: ProspectInput) -> ProspectRecorded:
+    """A walk-in who is not our customer yet, with name and phone; the answer is the guidance."""
+    ctx = info.context
+    data = await ctx.identify.client.record_prospect(ctx.staff.token, prospect.to_json())
+    ctx.identify.lobby_lists.changed(ctx.staff.branch_id)  # the lobby list shows prospects too
+    return ProspectRecorded(
+        prospect_id=strawberry.ID(data["prospect_id"]),
+        identification_id=strawberry.ID(data["identification_id"]),
+        guidance=Guidance.from_json(data["guidance"]),
+        identified_at=datetime.fromisoformat(data["identified_at"]),
+    )
+
+
+async def link_prospect(info: Info, prospect_id: strawberry.ID, customer_id: str) -> ProspectLinked:
+    """The prospect opened an account: their identifications follow the customer id."""
+    ctx = info.context
+    data = await ctx.identify.client.link_prospect(
+        ctx.staff.token, _uuid("prospectId", prospect_id), customer_id
+    )
+    ctx.identify.lobby_lists.changed(ctx.staff.branch_id)
+    return ProspectLinked(prospect_id=strawberry.ID(data["prospect_id"]), customer_id=data["customer_id"])
+
+
+async def prospects(info: Info, linked: bool | None = None) -> list[Prospect] | None:
+    """The own branch's walk-in prospects, newest first (``linked: false``: still without an account)."""
+    ctx = info.context
+    rows = await ctx.identify.client.prospects(ctx.staff.token, ctx.staff.branch_id, linked)
+    return [Prospect.from_json(r) for r in rows]

@@ -3,10 +3,12 @@ lobby or counter schema holds carry no tier, score or amount."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 import strawberry
+from strawberry.scalars import JSON
 
-from branchflow_contracts import Channel, CustomerTier, GuidanceAction, SignalCategory
+from branchflow_contracts import Channel, CustomerTier, GuidanceAction, SignalCategory, VisitPurpose
 from branchflow_contracts.money import format_money
 from branchflow_gateway.scalars import Money
 
@@ -14,6 +16,20 @@ GuidanceActionType = strawberry.enum(GuidanceAction, name="GuidanceAction")
 ChannelType = strawberry.enum(Channel, name="Channel")
 SignalCategoryType = strawberry.enum(SignalCategory, name="SignalCategory")
 CustomerTierType = strawberry.enum(CustomerTier, name="CustomerTier")
+VisitPurposeType = strawberry.enum(
+    VisitPurpose, name="VisitPurpose", description="What the customer came for."
+)
+
+
+@strawberry.enum(description="What became of a guidance.")
+class HandlingOutcome(StrEnum):
+    REFERRED = "referred"  # handed to a wealth manager
+    GUIDED = "guided"  # taken where the guidance said
+    LEFT = "left"  # the customer left
+
+
+def _datetime(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
 
 
 @strawberry.type(description="Where to send the customer and what to say: never a tier or an amount.")
@@ -21,7 +37,11 @@ class Guidance:
     action: GuidanceActionType
     call_wealth_manager: bool
     alternatives: list[GuidanceActionType]
-    script: str
+    script: str = strawberry.field(description="in English; the catalogues' text is keyed by scriptCode")
+    script_code: str | None = None
+    offer_wealth_manager_card: bool = strawberry.field(
+        default=False, description="hand over a wealth manager's card and agree a contact time"
+    )
 
     @classmethod
     def from_json(cls, data: dict) -> "Guidance":
@@ -30,28 +50,52 @@ class Guidance:
             call_wealth_manager=data["call_wealth_manager"],
             alternatives=[GuidanceAction(a) for a in data.get("alternatives", [])],
             script=data["script"],
+            script_code=data.get("script_code"),
+            offer_wealth_manager_card=data.get("offer_wealth_manager_card", False),
         )
 
 
-@strawberry.type(description="A lobby list row: who, when, where to send them.")
+@strawberry.type(
+    description="A lobby list row: who (masked name), what they came for, who observed them, where to "
+    "send them, whether a wealth manager was called, and what became of it."
+)
 class LobbyIdentification:
     identification_id: strawberry.ID
-    customer_id: str
+    customer_id: str | None = strawberry.field(description="null: a walk-in prospect without an account yet")
+    prospect_id: strawberry.ID | None
+    name: str | None = strawberry.field(description="masked unless you may see it")
+    name_masked: bool
     channel: ChannelType
+    purpose: VisitPurposeType | None
+    observed_by: str | None
+    observer_role: str | None
     guidance: Guidance
     call_wealth_manager: bool
+    handling: HandlingOutcome | None = strawberry.field(description="null: not handled yet")
+    handled_by: str | None
+    handled_at: datetime | None
     identified_at: datetime
     identified_at_local: str = strawberry.field(description="in the branch's zone (Asia/Shanghai)")
 
     @classmethod
     def from_json(cls, data: dict) -> "LobbyIdentification":
         guidance = Guidance.from_json(data["guidance"])
+        purpose, handling, prospect = data.get("purpose"), data.get("handling"), data.get("prospect_id")
         return cls(
             identification_id=strawberry.ID(data["identification_id"]),
-            customer_id=data["customer_id"],
+            customer_id=data.get("customer_id"),
+            prospect_id=None if prospect is None else strawberry.ID(prospect),
+            name=data.get("name"),
+            name_masked=data.get("name_masked", True),
             channel=Channel(data["channel"]),
+            purpose=None if purpose is None else VisitPurpose(purpose),
+            observed_by=data.get("observed_by"),
+            observer_role=data.get("observer_role"),
             guidance=guidance,
             call_wealth_manager=guidance.call_wealth_manager,
+            handling=None if handling is None else HandlingOutcome(handling),
+            handled_by=data.get("handled_by"),
+            handled_at=_datetime(data.get("handled_at")),
             identified_at=datetime.fromisoformat(data["identified_at"]),
             identified_at_local=data["identified_at_local"],
         )
@@ -65,39 +109,51 @@ class ObservationResult:
     identified_at: datetime
 
 
-@strawberry.input(description="What was observed; amounts only for large business (CNY).")
+@strawberry.input(description="What was observed; amounts only for large business.")
 class SignalInput:
     category: SignalCategoryType
     kind: str
     amount: Money | None = None
+    currency: str = strawberry.field(default="CNY", description="of the amount (ISO 4217); converted to CNY")
+
+    def to_json(self) -> dict:
+        return {
+            "category": SignalCategory(self.category).value,
+            "kind": self.kind,
+            **({"amount": format_money(self.amount)} if self.amount is not None else {}),
+            **({"currency": self.currency} if self.currency != "CNY" else {}),
+        }
 
 
 @strawberry.input
 class ObservationInput:
     customer_id: str
-    purpose: str = "other"
+    purpose: VisitPurposeType = VisitPurpose.OTHER
     channel: ChannelType = Channel.BRANCH
+    customer_has_time: bool | None = strawberry.field(
+        default=None,
+        description="asked: has the customer time to meet a wealth manager now? (null: not asked)",
+    )
     signals: list[SignalInput] = strawberry.field(default_factory=list)
 
     def to_json(self) -> dict:
         return {
             "customer_id": self.customer_id,
-            "purpose": self.purpose,
+            "purpose": VisitPurpose(self.purpose).value,
             "channel": Channel(self.channel).value,
-            "signals": [
-                {
-                    "category": SignalCategory(s.category).value,
-                    "kind": s.kind,
-                    **({"amount": format_money(s.amount)} if s.amount is not None else {}),
-                }
-                for s in self.signals
-            ],
+            **({"customer_has_time": self.customer_has_time} if self.customer_has_time is not None else {}),
+            "signals": [s.to_json() for s in self.signals],
         }
 
 
-@strawberry.type
+@strawberry.type(
+    description="A line of the explanation: code and params for the catalogues, detail in English. Lines "
+    "with factor `tier` say why this type and why not the next one up."
+)
 class ScoreItem:
     factor: str
+    code: str | None
+    params: JSON
     detail: str
     points: Decimal
 
@@ -121,7 +177,13 @@ class Rating:
             tier=CustomerTier(data["tier"]),
             score=Decimal(str(data["score"])),
             explanation=[
-                ScoreItem(factor=i["factor"], detail=i["detail"], points=Decimal(str(i["points"])))
+                ScoreItem(
+                    factor=i["factor"],
+                    code=i.get("code"),
+                    params=i.get("params") or {},
+                    detail=i["detail"],
+                    points=Decimal(str(i["points"])),
+                )
                 for i in data["explanation"]
             ],
             decided_by=data["decided_by"],
@@ -142,27 +204,58 @@ class ChannelCount:
     count: int
 
 
-@strawberry.type(description="A branch's identifications of a day (branch time), by tier and channel.")
+@strawberry.type(description="The customers one staff member identified that day, each once.")
+class StaffCount:
+    staff_id: str
+    role: str | None
+    customers: int
+    by_tier: list[TierCount]
+    visiting: int = strawberry.field(description="customers of other branches (their tier is theirs)")
+
+
+@strawberry.type(
+    description="A branch's identifications of a day (branch time), counted in customers (one identified "
+    "three times is one): byTier by their last tier that day, byChannel by the channel that found them "
+    "first. Re-ratings are not identifications."
+)
 class IdentificationCounts:
     branch_id: str
     day: date
     total: int
     by_tier: list[TierCount] = strawberry.field(description="the branch's own customers, by tier")
     visiting: int = strawberry.field(
-        description="customers of other branches; their tier is not counted here"
+        description="customers of other branches: their tier is not counted here"
     )
     by_channel: list[ChannelCount]
+    by_staff: list[StaffCount] | None = strawberry.field(description="for those who appraise staff")
 
     @classmethod
     def from_json(cls, data: dict) -> "IdentificationCounts":
+        by_staff = data.get("by_staff")
         return cls(
             branch_id=data["branch_id"],
             day=date.fromisoformat(str(data["day"])),
             total=data["total"],
-            by_tier=[TierCount(tier=CustomerTier(t), count=n) for t, n in data["by_tier"].items()],
+            by_tier=_tier_counts(data["by_tier"]),
             visiting=data.get("visiting", 0),
             by_channel=[ChannelCount(channel=Channel(c), count=n) for c, n in data["by_channel"].items()],
+            by_staff=None
+            if by_staff is None
+            else [
+                StaffCount(
+                    staff_id=s["staff_id"],
+                    role=s.get("role"),
+                    customers=s["customers"],
+                    by_tier=_tier_counts(s["by_tier"]),
+                    visiting=s.get("visiting", 0),
+                )
+                for s in by_staff
+            ],
         )
+
+
+def _tier_counts(by_tier: dict) -> list[TierCount]:
+    return [TierCount(tier=CustomerTier(t), count=n) for t, n in by_tier.items()]
 
 
 @strawberry.type(description="From an identification to the trace of the request that made it.")
@@ -313,3 +406,139 @@ class FactsInput:
 class FactsUpdate:
     rating: Rating
     tier_changed: bool
+
+
+# --- second diversion (二次分流) ----------------------------------------------------------------
+
+
+@strawberry.input(description="Someone already queuing, asked what they came for.")
+class QueueCheckInput:
+    purpose: VisitPurposeType
+    ticket: str | None = strawberry.field(default=None, description="the queue ticket number, e.g. A017")
+    customer_id: str | None = strawberry.field(default=None, description="if known: guided on their rating")
+
+    def to_json(self) -> dict:
+        body = {"purpose": VisitPurpose(self.purpose).value}
+        return body | {k: v for k, v in (("ticket", self.ticket), ("customer_id", self.customer_id)) if v}
+
+
+@strawberry.type(description="One person asked in the queue, and where they were sent.")
+class QueueCheck:
+    check_id: strawberry.ID
+    ticket: str | None
+    customer_id: str | None
+    purpose: VisitPurposeType
+    guidance: Guidance
+    moved: bool = strawberry.field(description="sent out of the queue (self-service, e-banking, priority)")
+    checked_by: str
+    checked_at: datetime
+    checked_at_local: str
+
+    @classmethod
+    def from_json(cls, data: dict) -> "QueueCheck":
+        return cls(
+            check_id=strawberry.ID(data["check_id"]),
+            ticket=data.get("ticket"),
+            customer_id=data.get("customer_id"),
+            purpose=VisitPurpose(data["purpose"]),
+            guidance=Guidance.from_json(data["guidance"]),
+            moved=data["moved"],
+            checked_by=data["checked_by"],
+            checked_at=datetime.fromisoformat(data["checked_at"]),
+            checked_at_local=data["checked_at_local"],
+        )
+
+
+@strawberry.type
+class ActionCount:
+    action: GuidanceActionType
+    count: int
+
+
+@strawberry.type(description="A day's second diversion in the branch: who was asked and where they went.")
+class QueueChecks:
+    branch_id: str
+    day: date
+    asked: int
+    moved: list[ActionCount]
+    kept_ticket: int
+    checks: list[QueueCheck]
+
+    @classmethod
+    def from_json(cls, data: dict) -> "QueueChecks":
+        return cls(
+            branch_id=data["branch_id"],
+            day=date.fromisoformat(str(data["day"])),
+            asked=data["asked"],
+            moved=[ActionCount(action=GuidanceAction(a), count=n) for a, n in data["moved"].items()],
+            kept_ticket=data["kept_ticket"],
+            checks=[QueueCheck.from_json(c) for c in data["checks"]],
+        )
+
+
+# --- walk-in prospects --------------------------------------------------------------------------
+
+
+@strawberry.input(description="A walk-in who is not our customer yet: no customer id is invented.")
+class ProspectInput:
+    name: str
+    phone: str | None = None
+    purpose: VisitPurposeType = VisitPurpose.OTHER
+    channel: ChannelType = Channel.BRANCH
+    customer_has_time: bool | None = None
+    signals: list[SignalInput] = strawberry.field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {
+            "name": self.name,
+            **({"phone": self.phone} if self.phone is not None else {}),
+            "purpose": VisitPurpose(self.purpose).value,
+            "channel": Channel(self.channel).value,
+            **({"customer_has_time": self.customer_has_time} if self.customer_has_time is not None else {}),
+            "signals": [s.to_json() for s in self.signals],
+        }
+
+
+@strawberry.type
+class ProspectRecorded:
+    prospect_id: strawberry.ID
+    identification_id: strawberry.ID
+    guidance: Guidance
+    identified_at: datetime
+
+
+@strawberry.type(description="The prospect now has an account: their identifications follow the customer id.")
+class ProspectLinked:
+    prospect_id: strawberry.ID
+    customer_id: str
+
+
+@strawberry.type(
+    description="A walk-in prospect, for those who follow prospects up; contact masked unless yours."
+)
+class Prospect:
+    prospect_id: strawberry.ID
+    branch_id: str
+    name: str
+    phone: str | None
+    contact_masked: bool
+    recorded_by: str
+    recorded_at: datetime
+    recorded_at_local: str
+    customer_id: str | None = strawberry.field(description="once linked to an account")
+    linked_at: datetime | None
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Prospect":
+        return cls(
+            prospect_id=strawberry.ID(data["prospect_id"]),
+            branch_id=data["branch_id"],
+            name=data["name"],
+            phone=data.get("phone"),
+            contact_masked=data["contact_masked"],
+            recorded_by=data["recorded_by"],
+            recorded_at=datetime.fromisoformat(data["recorded_at"]),
+            recorded_at_local=data["recorded_at_local"],
+            customer_id=data.get("customer_id"),
+            linked_at=_datetime(data.get("linked_at")),
+        )

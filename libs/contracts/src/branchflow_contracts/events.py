@@ -8,7 +8,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from branchflow_contracts.money import Money
 from branchflow_contracts.topics import Topic
-from branchflow_contracts.vocabulary import Channel, CustomerTier, Guidance, SignalCategory
+from branchflow_contracts.vocabulary import Channel, CustomerTier, Guidance, RerateCause, SignalCategory
 
 TYPE_PREFIX = "bank.branch"
 
@@ -31,8 +31,8 @@ class Signal(BaseModel):
 
 
 class CustomerIdentified(EventContract):
-    """A customer was rated: by an observation in the branch, by system mining, or a re-rating
-    that changed the tier."""
+    """A customer was identified: observed in the branch (or on another channel by staff), or
+    mined from a posted transaction. Re-ratings are ``CustomerRerated``, not identifications."""
 
     topic: ClassVar[Topic] = Topic.CUSTOMER_IDENTIFIED
     ce_type: ClassVar[str] = f"{TYPE_PREFIX}.customer.identified.v1"
@@ -46,9 +46,36 @@ class CustomerIdentified(EventContract):
     score: Decimal
     signals: list[Signal] = Field(default_factory=list)
     guidance: Guidance
-    reason: str = Field(description="observation | system_mining | facts_changed | periodic_sweep")
+    reason: str = Field(
+        description="observation | system_mining (facts_changed, periodic_sweep: before customer.rerated)"
+    )
     identified_by: str | None = Field(default=None, description="staff id, None for the system")
     identified_at: AwareDatetime
+    # added in v1, optional: what the customer came for, who observed, and for an identification
+    # made while the customer was a walk-in prospect (published when the prospect was linked)
+    purpose: str | None = Field(default=None, description="visit purpose, as the lobby saw it")
+    observer_role: str | None = Field(default=None, description="role of identified_by")
+    prospect_id: str | None = Field(default=None, description="set if made before an account existed")
+
+
+class CustomerRerated(EventContract):
+    """A customer's tier changed without an identification: facts changed, signals expired, the
+    rules changed, the periodic review, or a prospect's signals joined their new account. Not
+    counted as an identification."""
+
+    topic: ClassVar[Topic] = Topic.CUSTOMER_RERATED
+    ce_type: ClassVar[str] = f"{TYPE_PREFIX}.customer.rerated.v1"
+
+    rerating_id: str
+    customer_id: str
+    branch_id: str
+    cause: RerateCause
+    previous_tier: CustomerTier | None = Field(description="None: the customer's first rating")
+    tier: CustomerTier
+    score: Decimal
+    rules_version: str
+    rerated_by: str | None = Field(default=None, description="staff id, None for the system")
+    rerated_at: AwareDatetime
 
 
 class CustomerReferred(EventContract):
@@ -115,6 +142,7 @@ class TransactionPosted(EventContract):
 
 ALL_EVENTS: tuple[type[EventContract], ...] = (
     CustomerIdentified,
+    CustomerRerated,
     CustomerReferred,
     ComplaintEscalated,
     PlanDue,

@@ -13,7 +13,13 @@ import gettext
 from enum import StrEnum
 from pathlib import Path
 
-from branchflow_contracts.vocabulary import Channel, CustomerTier, GuidanceAction, SignalCategory
+from branchflow_contracts.vocabulary import (
+    Channel,
+    CustomerTier,
+    GuidanceAction,
+    SignalCategory,
+    VisitPurpose,
+)
 
 DOMAIN = "branchflow_contracts"
 LOCALE_DIR = Path(__file__).with_name("locale")
@@ -52,6 +58,16 @@ LABELS: dict[type[StrEnum], dict[StrEnum, str]] = {
         GuidanceAction.E_BANKING: NC_("GuidanceAction", "Phone, online or mobile banking"),
         GuidanceAction.NON_CASH_COUNTER: NC_("GuidanceAction", "Non-cash counter"),
         GuidanceAction.CASH_COUNTER: NC_("GuidanceAction", "Cash counter"),
+    },
+    VisitPurpose: {
+        VisitPurpose.SMALL_CASH: NC_("VisitPurpose", "Small cash deposit or withdrawal"),
+        VisitPurpose.BILL_PAYMENT: NC_("VisitPurpose", "Bill payment"),
+        VisitPurpose.TRANSFER: NC_("VisitPurpose", "Transfer or remittance"),
+        VisitPurpose.ACCOUNT_INQUIRY: NC_("VisitPurpose", "Account inquiry"),
+        VisitPurpose.COMPLEX_NON_CASH: NC_("VisitPurpose", "Complex non-cash business"),
+        VisitPurpose.LARGE_CASH: NC_("VisitPurpose", "Large cash deposit or withdrawal"),
+        VisitPurpose.INVESTMENT: NC_("VisitPurpose", "Wealth management and investment"),
+        VisitPurpose.OTHER: NC_("VisitPurpose", "Other business"),
     },
 }
 

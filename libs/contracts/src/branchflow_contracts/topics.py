@@ -5,6 +5,7 @@ from enum import StrEnum
 
 class Topic(StrEnum):
     CUSTOMER_IDENTIFIED = "customer.identified"
+    CUSTOMER_RERATED = "customer.rerated"
     CUSTOMER_REFERRED = "customer.referred"
     COMPLAINT_ESCALATED = "complaint.escalated"
     RELATIONSHIP_PLAN_DUE = "relationship.plan-due"

@@ -20,11 +20,34 @@ class Channel(StrEnum):
     EXTERNAL = "external"  # 外部挖掘: field visits, introductions, seminars
 
 
+class RerateCause(StrEnum):
+    """Why a customer's rating changed without anyone identifying them (a re-rating)."""
+
+    FACTS_CHANGED = "facts_changed"  # a wealth manager or the core system changed the facts
+    SIGNALS_EXPIRED = "signals_expired"  # an observed signal outlived its lifetime
+    RULES_CHANGED = "rules_changed"  # the bank changed the rating rules
+    PERIODIC_REVIEW = "periodic_review"  # the periodic re-evaluation (动态评价)
+    PROSPECT_LINKED = "prospect_linked"  # a walk-in prospect opened an account: their signals joined
+
+
 class SignalCategory(StrEnum):
     LARGE_BUSINESS = "large_business"  # 大额业务
     ACCOUNT_OPENING = "account_opening"  # 开户
     APPEARANCE = "appearance"  # 外观
     INFORMATION = "information"  # 信息分析
+
+
+class VisitPurpose(StrEnum):
+    """What the customer came for, as the lobby or the counter sees it: the guidance follows it."""
+
+    SMALL_CASH = "small_cash"  # 小额存取
+    BILL_PAYMENT = "bill_payment"  # 缴费
+    TRANSFER = "transfer"  # 转账汇款
+    ACCOUNT_INQUIRY = "account_inquiry"  # 查询
+    COMPLEX_NON_CASH = "complex_non_cash"  # 较复杂的非现金业务
+    LARGE_CASH = "large_cash"  # 大额存取
+    INVESTMENT = "investment"  # 理财投资
+    OTHER = "other"
 
 
 class GuidanceAction(StrEnum):
@@ -40,7 +63,9 @@ class GuidanceAction(StrEnum):
 
 
 class Guidance(BaseModel):
-    """What a lobby or counter screen is given: an action and a line to say, no tier, no amount."""
+    """What a lobby or counter screen is given: an action and a line to say, no tier, no amount.
+    ``script_code`` names the line in the catalogues (zh-CN, English); ``script`` is its English
+    text, kept for v1 clients."""
 
     model_config = ConfigDict(frozen=True)
 
@@ -48,3 +73,6 @@ class Guidance(BaseModel):
     call_wealth_manager: bool
     alternatives: tuple[GuidanceAction, ...] = ()
     script: str
+    script_code: str | None = None
+    # hand over a wealth manager's card and agree a contact time (when not meeting one now)
+    offer_wealth_manager_card: bool = False

@@ -58,7 +58,9 @@ class Reach(IntEnum):
 
 OWNED, BRANCH, ALL = Reach.OWNED, Reach.BRANCH, Reach.ALL
 
-_LOBBY = {Data.GUIDANCE: BRANCH, Data.IDENTIFICATION: BRANCH}
+# the lobby's list shows who is being served: names, masked (a prospect's contact in clear only for
+# whoever recorded it, see identify's disclosure rules)
+_LOBBY = {Data.GUIDANCE: BRANCH, Data.IDENTIFICATION: BRANCH, Data.PERSONAL_DATA: BRANCH}
 _CUSTOMER_MANAGER = {
     **_LOBBY,
     Data.TIER: BRANCH,
@@ -115,7 +117,8 @@ def may_unmask(staff: Staff, *, branch_id: str, owner_id: str | None) -> bool:
     """Personal data in clear: for the customer's own wealth manager only (DOMAIN.md: masked for
     those who don't own the customer)."""
     return (
-        owner_id is not None
+        staff.role is Role.WEALTH_MANAGER
+        and owner_id is not None
         and owner_id == staff.staff_id
         and may_read(staff, Data.PERSONAL_DATA, branch_id=branch_id)
     )

@@ -12,7 +12,7 @@ LABELS = {
         Data.TIER: NC_("Data", "customer tier"),
         Data.SCORE: NC_("Data", "rating score"),
         Data.EXPLANATION: NC_("Data", "rating explanation"),
-        Data.AMOUNTS: NC_("Data", "amounts"),
+        Data.AMOUNTS: NC_("Data", "amounts of money"),
         Data.FACTS: NC_("Data", "customer facts"),
         Data.PERSONAL_DATA: NC_("Data", "personal data"),
     },

@@ -9,22 +9,24 @@ from pathlib import Path
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 
-from branchflow_contracts import CustomerIdentified
+from branchflow_contracts import CustomerIdentified, CustomerRerated
 from branchflow_runtime.group_commit import GroupCommit
 from branchflow_runtime.messaging.dead_letter import DeadLetterPolicy
 from branchflow_runtime.messaging.kafka import OutboxPublishers, create_kafka_broker
 from branchflow_runtime.service import ServiceRuntime, create_service_app
 from identify import handlers
 from identify.adapters.repository import SqlIdentifyRepository
+from identify.adapters.rules_file import load_exchange_rates, load_rules
 from identify.config import IdentifySettings
-from identify.domain.rating import RatingRules
+from identify.domain.refusals import Refused
+from identify.entrypoints import lobby, prospects, refusals, reratings
 from identify.entrypoints.api import router
 from identify.entrypoints.consumers import register_consumers
 from identify.unit_of_work import EVENT_SOURCE
 
 log = logging.getLogger("identify")
 MIGRATIONS = Path(__file__).with_name("migrations")
-OUTGOING_EVENTS = [CustomerIdentified]
+OUTGOING_EVENTS = [CustomerIdentified, CustomerRerated]
 
 
 def build_broker(settings: IdentifySettings, container=None) -> tuple[KafkaBroker, OutboxPublishers]:
@@ -44,7 +46,8 @@ class Container(ServiceRuntime):
 
     def __init__(self, settings: IdentifySettings) -> None:
         super().__init__(settings)
-        self.rules = RatingRules.from_toml(settings.rating_rules_path)
+        self.rules = load_rules(settings.rating_rules_path)
+        self.rates = load_exchange_rates(settings.exchange_rates_path)
         # observations share transactions under load
         self.observations = GroupCommit(
             lambda cmds: handlers.record_observations(cmds, self.unit_of_work(), self.rules),
@@ -76,11 +79,14 @@ class Container(ServiceRuntime):
 
 
 def create_app(settings: IdentifySettings | None = None) -> FastAPI:
-    return create_service_app(
+    app = create_service_app(
         settings or IdentifySettings(),
         Container,
         title="Branchflow identify service",
         description="Identification (识别) of premium customers: observations, facts, the "
-        "comprehensive rating and the guidance the lobby is given.",
-        routers=[router],
+        "comprehensive rating and the guidance the lobby is given; walk-in prospects; the lobby's "
+        "and the counter's lists; second diversion.",
+        routers=[router, lobby.router, prospects.router, reratings.router],
     )
+    app.add_exception_handler(Refused, refusals.on_refused)
+    return app

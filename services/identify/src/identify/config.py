@@ -5,6 +5,7 @@ from pydantic_settings import SettingsConfigDict
 from branchflow_runtime.settings import ServiceSettings
 
 DEFAULT_RULES = Path(__file__).with_name("rating.toml")
+DEFAULT_EXCHANGE_RATES = Path(__file__).with_name("exchange_rates.toml")
 
 
 class IdentifySettings(ServiceSettings):
@@ -13,7 +14,9 @@ class IdentifySettings(ServiceSettings):
     service_name: str = "identify"
     http_port: int = 8001
     rating_rules_path: Path = DEFAULT_RULES
-    # periodic re-rating: customers rated under older rules or longer ago than this
+    exchange_rates_path: Path = DEFAULT_EXCHANGE_RATES
+    # periodic re-rating: customers rated under older rules, whose signals ran out, or rated
+    # longer ago than this
     sweep_interval_seconds: float = 300.0
     sweep_max_age_hours: float = 24.0 * 30
     sweep_batch_size: int = 500

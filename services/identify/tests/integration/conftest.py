@@ -2,6 +2,7 @@
 database of its own, started once per test session (the consumer-group join takes seconds)."""
 
 import asyncio
+from pathlib import Path
 
 import httpx
 import pytest
@@ -11,6 +12,13 @@ from branchflow_runtime.auth import Role, mint_token
 from branchflow_runtime.settings import DEV_JWT_SECRET
 from identify.bootstrap import create_app
 from identify.config import IdentifySettings
+
+# the tests' own rules and rates: what a test expects follows from them, not from the bank's files
+RULES_DIR = Path(__file__).parent.parent / "rules"
+TEST_FILES = {
+    "rating_rules_path": RULES_DIR / "rating.toml",
+    "exchange_rates_path": RULES_DIR / "exchange_rates.toml",
+}
 
 
 def token(role: Role, staff_id: str | None = None, branch: str = "BR001") -> str:
@@ -29,6 +37,7 @@ async def identify_app(kafka_broker, database_factory):
         kafka_group_id="identify-tests",
         start_sweeper=False,
         relay_idle_poll_seconds=0.2,
+        **TEST_FILES,
     )
     app = create_app(settings)
     async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30) as manager:

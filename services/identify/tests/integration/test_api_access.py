@@ -11,7 +11,7 @@ pytestmark = pytest.mark.connected
 
 FACTS = {
     "branch_id": "BR001",
-    "deposits": "900000.00",
+    "deposits": "1200000.00",
     "wealth_manager_id": "wm-owner",
     "name": "王芳",
     "id_number": "11010519491231002X",
@@ -41,7 +41,7 @@ async def test_lobby_and_counter_never_get_a_tier_score_or_amount(client, role):
     assert observed.status_code == 201 and listed.status_code == 200
     assert rating.status_code == 403
     for text in (observed.text, listed.text):
-        for word in ('"tier"', '"score"', "premium", "900000", '"explanation"'):
+        for word in ('"tier"', '"score"', "premium", "1200000", '"explanation"'):
             assert word not in text
 
 
@@ -104,6 +104,8 @@ async def test_a_teller_cannot_record_on_the_external_channel(client):
     )
     assert response.status_code == 422
     assert "channel external is not for role teller" in response.json()["detail"]
+    assert response.json()["code"] == "observation.channel_not_for_role"
+    assert response.json()["params"] == {"channel": "external", "role": "teller", "allowed": "branch"}
 
 
 async def test_list_shows_times_in_the_branch_zone(client):
@@ -144,9 +146,36 @@ async def test_facts_with_control_characters_or_odd_ids_are_refused_and_name_the
 
 
 async def test_free_text_keeps_any_script_and_line_breaks(client):
-    facts = {**FACTS, "address": "上海市浦东新区\n世纪大道100号", "occupation": "企业主\t(制造业)"}
+    facts = {**FACTS, "address": "上海市浦东新区\n世纪大道100号", "name": "欧阳\t娜娜"}
     response = await client.put("/customers/ACC010/facts", json=facts, headers=auth(Role.WEALTH_MANAGER))
     assert response.status_code == 200, response.text
+
+
+async def test_occupation_and_standing_in_chinese_are_understood_and_scored(client):
+    facts = {**FACTS, "deposits": "100000.00", "occupation": "企业主", "social_standing": "社会名流"}
+    response = await client.put("/customers/ACC011/facts", json=facts, headers=auth(Role.WEALTH_MANAGER))
+    assert response.status_code == 200, response.text
+    lines = {line["code"]: line for line in response.json()["rating"]["explanation"]}
+    assert lines["personal.occupation"]["params"] == {"occupation": "entrepreneur"}
+    assert lines["personal.social_standing"]["points"] == "10"
+    stored = await client.get("/customers/ACC011/facts", headers=auth(Role.WEALTH_MANAGER))
+    assert stored.json()["facts"]["occupation"] == "entrepreneur"
+
+
+@pytest.mark.parametrize(("field", "value"), [("occupation", "宇航员"), ("social_standing", "royalty")])
+async def test_a_term_that_matches_nothing_is_a_422_naming_the_field(client, field, value):
+    response = await client.put(
+        "/customers/ACC012/facts", json={**FACTS, field: value}, headers=auth(Role.WEALTH_MANAGER)
+    )
+    assert response.status_code == 422, response.text
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", field]
+    assert error["type"] == "vocabulary.unknown_term"
+    assert value in error["msg"]
+    nothing_written = await client.get(
+        "/customers/ACC012/rating", headers=auth(Role.HEAD_OFFICE, branch="HO")
+    )
+    assert nothing_written.status_code == 404
 
 
 async def test_a_branch_path_with_a_nul_is_refused_not_a_server_error(client):

@@ -18,7 +18,7 @@ CHANNELS = {"branch", "system", "ebanking", "external"}
 HEAD_OFFICE = auth(Role.HEAD_OFFICE, branch="HO")
 
 
-async def _facts(client, customer_id: str, branch: str, deposits: str = "800000.00") -> None:
+async def _facts(client, customer_id: str, branch: str, deposits: str = "1500000.00") -> None:
     response = await client.put(
         f"/customers/{customer_id}/facts",
         json={"branch_id": branch, "deposits": deposits},
@@ -141,22 +141,27 @@ def _difference(after: dict, before: dict) -> dict:
     }
 
 
-async def test_counts_of_a_branch_by_tier_and_channel(client):
+async def test_counts_of_a_branch_count_customers_identified_not_reratings(client):
     before = await _branch_counts(client, "BR777")
 
-    await _facts(client, "BAT020", "BR777")  # premium from nothing: an identification, system
-    await _observe(client, "BAT020", "BR777")  # premium, branch
-    await _observe(client, "BAT021", "BR777")  # ordinary, branch
+    await _facts(client, "BAT020", "BR777")  # premium by its facts: a re-rating, not counted
+    await _observe(client, "BAT020", "BR777")  # premium, found in the lobby
+    await _observe(client, "BAT021", "BR777")  # ordinary, lobby
     await _observe(client, "BAT022", "BR777", Role.WEALTH_MANAGER, "ebanking")  # ordinary
-    await _observe(client, "BAT020", "BR777", Role.WEALTH_MANAGER, "external")  # premium
+    await _observe(client, "BAT020", "BR777", Role.WEALTH_MANAGER, "external")  # the same customer again
+    await _observe(client, "BAT020", "BR777")  # and again: one customer
     after = await _branch_counts(client, "BR777")
 
     assert after["branch_id"] == "BR777"
     assert _difference(after, before) == {
-        "total": 5,
-        "by_tier": {"premium": 3, "ordinary": 2},
-        "by_channel": {"system": 1, "branch": 2, "ebanking": 1, "external": 1},
+        "total": 3,
+        "by_tier": {"premium": 1, "ordinary": 2},
+        "by_channel": {"branch": 2, "ebanking": 1},  # BAT020 by the channel that found it first
     }
+    staff = {row["staff_id"]: row for row in after["by_staff"]}
+    lobby, wealth = staff["lobby_manager-1"], staff["wealth_manager-1"]
+    assert (lobby["role"], lobby["customers"], lobby["by_tier"]["premium"]) == ("lobby_manager", 2, 1)
+    assert (wealth["role"], wealth["customers"], wealth["by_tier"]["ordinary"]) == ("wealth_manager", 2, 1)
     assert await _branch_counts(client, "BR777", day=after["day"]) == after
     empty = await _branch_counts(client, "BR777", day="2000-01-01")
     assert empty == {
@@ -166,6 +171,7 @@ async def test_counts_of_a_branch_by_tier_and_channel(client):
         "by_tier": dict.fromkeys(TIERS, 0),
         "visiting": 0,
         "by_channel": dict.fromkeys(CHANNELS, 0),
+        "by_staff": [],
     }
 
 
@@ -209,7 +215,7 @@ async def test_lobby_and_counter_get_no_counts_ratings_or_identifications(client
     ]:
         response = await client.get(path, params=params, headers=auth(role))
         assert response.status_code == 403, (path, response.text)
-        for word in ("premium", '"tier"', '"score"', "800000"):
+        for word in ("premium", '"tier"', '"score"', "1500000"):
             assert word not in response.text
 
 

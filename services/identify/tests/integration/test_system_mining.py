@@ -17,14 +17,16 @@ from .conftest import auth
 pytestmark = pytest.mark.connected
 
 
-def transaction(customer_id: str, amount: str = "900000.00", business_type: str = "cash_deposit"):
+def transaction(
+    customer_id: str, amount: str = "900000.00", business_type: str = "cash_deposit", currency: str = "CNY"
+):
     return {
         "transaction_id": str(uuid.uuid4()),
         "customer_id": customer_id,
         "branch_id": "BR001",
         "business_type": business_type,
         "amount": amount,
-        "currency": "CNY",
+        "currency": currency,
         "posted_at": datetime.now(UTC).isoformat(),
     }
 
@@ -129,3 +131,34 @@ async def test_message_without_cloudevents_headers_is_dead_lettered(client, kafk
     headers = {name: value.decode() for name, value in parked.headers}
     assert headers["x-dlq-error-type"] == "InvalidEnvelope"
     assert await identifications_of(client, "NOCE01") == []
+
+
+async def test_a_foreign_currency_purchase_is_converted_and_identifies_a_customer_we_hold_nothing_for(
+    client, kafka_broker
+):
+    """The tests' rates: 7 CNY per USD. 40,000 USD of wealth products is 280,000 CNY, above the
+    200,000 the tests' rules mine from; the customer has no facts with us: at least potential."""
+    value = transaction("FX01", amount="40000.00", business_type="wealth_product_purchase", currency="USD")
+    await produce(kafka_broker, json.dumps(value).encode(), cloudevent_headers(str(uuid.uuid4())), b"FX01")
+    [found] = await eventually(lambda: identifications_of(client, "FX01"))
+    assert (found["channel"], found["tier"]) == ("system", "potential")
+    rating = (await client.get("/customers/FX01/rating", headers=auth(Role.WEALTH_MANAGER))).json()
+    [line] = [i for i in rating["explanation"] if i["code"] == "signal.large_business_converted"]
+    assert line["params"]["currency"] == "USD" and line["params"]["original_amount"] == "40000.00"
+    assert line["params"]["rates_as_of"] == "test-rates"
+    assert "USD 40,000.00 at 7" in line["detail"]
+
+
+async def test_a_currency_without_a_rate_is_dead_lettered_with_the_reason(client, kafka_broker):
+    value = json.dumps(transaction("FX02", amount="900000.00", currency="XAU")).encode()
+    await produce(kafka_broker, value, cloudevent_headers(str(uuid.uuid4())), b"FX02")
+    [parked] = await read_events(
+        kafka_broker.bootstrap_servers,
+        dead_letter_topic(Topic.CORE_TRANSACTION_POSTED),
+        1,
+        match=lambda r: r.key == b"FX02",
+    )
+    headers = {name: value.decode() for name, value in parked.headers}
+    assert headers["x-dlq-error-type"] == "NoExchangeRate"
+    assert headers["x-dlq-error"].startswith("money.no_exchange_rate: no exchange rate for XAU")
+    assert await identifications_of(client, "FX02") == []

@@ -11,22 +11,23 @@ from faststream.kafka.annotations import KafkaMessage
 
 from branchflow_contracts import Topic, dead_letter_topic
 from identify.bootstrap import build_broker
-from identify.config import DEFAULT_RULES, IdentifySettings
-from identify.domain.rating import RatingRules
+from identify.config import IdentifySettings
 
-from .test_handlers import FakeUnitOfWork
+from .fakes import FakeUnitOfWork
+from .ruleset import RATES, RULES
 
 
 class FakeContainer:
     def __init__(self) -> None:
-        self.rules = RatingRules.from_toml(DEFAULT_RULES)
+        self.rules = RULES
+        self.rates = RATES
         self.uow = FakeUnitOfWork()
 
     def unit_of_work(self) -> FakeUnitOfWork:
         return self.uow
 
 
-def posted(amount: str) -> bytes:
+def posted(amount: str, currency: str = "CNY") -> bytes:
     return json.dumps(
         {
             "transaction_id": "T1",
@@ -34,6 +35,7 @@ def posted(amount: str) -> bytes:
             "branch_id": "BR001",
             "business_type": "cash_deposit",
             "amount": amount,
+            "currency": currency,
             "posted_at": datetime.now(UTC).isoformat(),
         }
     ).encode()
@@ -62,7 +64,12 @@ async def test_a_posted_transaction_reaches_the_handler_and_poison_is_dead_lette
         await test_broker.publish(posted("900000"), Topic.CORE_TRANSACTION_POSTED, headers=ce_headers())
         await test_broker.publish(posted("not money"), Topic.CORE_TRANSACTION_POSTED, headers=ce_headers())
         await test_broker.publish(posted("900000"), Topic.CORE_TRANSACTION_POSTED)  # no envelope
+        await test_broker.publish(
+            posted("900000", "XAU"), Topic.CORE_TRANSACTION_POSTED, headers=ce_headers()
+        )
 
     assert [i.reason for i in container.uow.repo.identifications] == ["system_mining"]
-    assert [h["x-dlq-error-type"] for h in parked] == ["ValidationError", "InvalidEnvelope"]
+    assert [h["x-dlq-error-type"] for h in parked] == ["ValidationError", "InvalidEnvelope", "NoExchangeRate"]
+    assert parked[2]["x-dlq-error"].startswith("money.no_exchange_rate: no exchange rate for XAU")
+    assert parked[2]["x-dlq-attempts"] == "1"  # refused, not retried
     assert all(h["x-dlq-original-topic"] == Topic.CORE_TRANSACTION_POSTED for h in parked)

@@ -1,181 +1,357 @@
-"""Use cases with a fake unit of work: no database, no broker."""
+"""Use cases with a fake unit of work (no database, no broker) and the tests' own rules."""
 
+import tomllib
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
-from branchflow_contracts import Channel, CustomerIdentified, CustomerTier, SignalCategory, TransactionPosted
+from branchflow_contracts import (
+    Channel,
+    CustomerIdentified,
+    CustomerRerated,
+    CustomerTier,
+    GuidanceAction,
+    RerateCause,
+    TransactionPosted,
+)
 from identify import handlers
 from identify.adapters.repository import StoredCustomer
-from identify.config import DEFAULT_RULES
+from identify.adapters.rules_file import rules_from_dict
 from identify.domain.facts import CustomerFacts
-from identify.domain.rating import RatingRules
-from identify.domain.signals import ObservedSignal
+from identify.domain.guidance import VisitPurpose
+from identify.domain.money import NoExchangeRate
+from identify.domain.signals import CATEGORY_OF_KIND, ObservedSignal
 
-RULES = RatingRules.from_toml(DEFAULT_RULES)
-
-
-class FakeRepository:
-    def __init__(self) -> None:
-        self.customers: dict[str, StoredCustomer] = {}
-        self.ratings: dict[str, tuple] = {}  # customer id → (tier, rules version, rated at)
-        self.identifications = []
-
-    async def get_customers(self, customer_ids):
-        found = {}
-        for cid in customer_ids:
-            if cid in self.customers:
-                rating = self.ratings.get(cid)
-                stored = self.customers[cid]
-                found[cid] = StoredCustomer(stored.facts, stored.signals, rating[0] if rating else None)
-        return found
-
-    async def save_customers(self, stored):
-        for s in stored:
-            self.customers[s.facts.customer_id] = s
-
-    async def save_ratings(self, ratings):
-        for facts, rating, rated_at in ratings:
-            self.ratings[facts.customer_id] = (rating.tier, rating.rules_version, rated_at)
-
-    async def add_identifications(self, identifications):
-        self.identifications.extend(identifications)
-
-    async def customers_due(self, rules_version, rated_before, limit):
-        due = [
-            cid
-            for cid in self.customers
-            if cid not in self.ratings
-            or self.ratings[cid][1] != rules_version
-            or self.ratings[cid][2] < rated_before
-        ]
-        return due[:limit]
+from .fakes import FakeRepository, FakeUnitOfWork
+from .ruleset import RATES, RULES, RULES_DIR
 
 
-class FakeUnitOfWork:
-    def __init__(self, repo: FakeRepository | None = None) -> None:
-        self.repo = repo or FakeRepository()
-        self.published: list = []
-        self.seen: set[str] = set()
-        self._staged: list = []
-        self.commits = 0
-
-    async def __aenter__(self):
-        self._staged = []
-        return self
-
-    async def __aexit__(self, *exc):
-        self._staged = []  # rollback of what was not committed
-
-    def emit(self, event, key, trace_carrier=None):
-        self._staged.append((event, key))
-
-    async def first_delivery(self, event_id, topic):
-        if event_id in self.seen:
-            return False
-        self.seen.add(event_id)
-        return True
-
-    async def commit(self):
-        self.published.extend(self._staged)
-        self._staged = []
-        self.commits += 1
+def seen(kind: str, amount: str | None = None, days_ago: float = 0) -> ObservedSignal:
+    return ObservedSignal(
+        CATEGORY_OF_KIND[kind],
+        kind,
+        None if amount is None else Decimal(amount),
+        observed_at=datetime.now(UTC) - timedelta(days=days_ago),
+    )
 
 
-def observation(customer_id="C1", signals=()):
+def observation(customer_id="C1", signals=(), **kw):
     return handlers.RecordObservation(
         customer_id=customer_id,
         branch_id="BR001",
         channel=Channel.BRANCH,
         signals=tuple(signals),
         observed_by="lm-1",
+        observer_role="lobby_manager",
+        **kw,
     )
+
+
+# --- observations -----------------------------------------------------------------------------
 
 
 async def test_every_observation_is_an_identification_with_an_event():
     uow = FakeUnitOfWork()
-    luxury = ObservedSignal(SignalCategory.APPEARANCE, "luxury_car")
-    first = await handlers.record_observation(observation(signals=[luxury]), uow, RULES)
+    first = await handlers.record_observation(
+        observation(signals=[seen("luxury_car")], purpose=VisitPurpose.LARGE_CASH), uow, RULES
+    )
     await handlers.record_observation(observation(), uow, RULES)
-    assert len(uow.published) == 2
-    event, key = uow.published[0]
-    assert isinstance(event, CustomerIdentified)
-    assert key == "C1"
-    assert event.identification_id == first.identification_id
-    assert event.reason == "observation"
+    events = uow.events(CustomerIdentified)
+    assert len(events) == 2
+    assert events[0].identification_id == first.identification_id
+    assert (events[0].reason, events[0].purpose, events[0].observer_role) == (
+        "observation",
+        "large_cash",
+        "lobby_manager",
+    )
+    assert uow.published[0][1] == "C1"
 
 
-async def test_signals_are_remembered_for_later_ratings():
+async def test_signals_are_remembered_for_later_ratings_until_they_run_out():
     uow = FakeUnitOfWork()
-    car = ObservedSignal(SignalCategory.APPEARANCE, "luxury_car")
-    await handlers.record_observation(observation(signals=[car]), uow, RULES)
+    await handlers.record_observation(observation(signals=[seen("luxury_car", days_ago=29)]), uow, RULES)
     second = await handlers.record_observation(observation(), uow, RULES)
-    assert second.rating.score == Decimal("10")
+    assert second.rating.score == 10
     assert second.signals == ()  # what was observed this time
+    # the tests' rules give a luxury car 30 days: a day later it no longer counts
+    await handlers.rerate_due_customers(
+        lambda: uow,
+        RULES,
+        max_age=timedelta(days=30),
+        batch_size=10,
+        now=datetime.now(UTC) + timedelta(days=2),
+    )
+    rating, _ = uow.repo.ratings["C1"]
+    assert rating.score == 0
 
 
-async def test_new_facts_emit_only_when_the_tier_changes():
+async def test_a_premium_customer_showing_our_vip_card_is_taken_to_priority_service():
+    uow = FakeUnitOfWork()
+    await handlers.upsert_facts(
+        handlers.UpsertFacts(CustomerFacts("VIP1", "BR001", deposits=Decimal("1000000")), "wm-1"), uow, RULES
+    )
+    result = await handlers.record_observation(
+        observation("VIP1", [seen("own_bank_vip_card")], purpose=VisitPurpose.INVESTMENT), uow, RULES
+    )
+    assert result.guidance.action == GuidanceAction.PRIORITY_COUNTER
+    assert result.guidance.offer_wealth_manager_card
+    with_time = await handlers.record_observation(
+        observation("VIP1", [seen("own_bank_vip_card")], purpose=VisitPurpose.INVESTMENT, has_time=True),
+        uow,
+        RULES,
+    )
+    assert with_time.guidance.call_wealth_manager
+
+
+async def test_a_customer_a_wealth_manager_already_followed_up_is_not_sent_to_one_again():
+    repo = FakeRepository()
+    uow = FakeUnitOfWork(repo)
+    wealthy_elsewhere = [seen("main_bank_elsewhere"), seen("luxury_car"), seen("luxury_watch")]
+    before = await handlers.record_observation(observation("FU1", wealthy_elsewhere), uow, RULES)
+    assert before.rating.tier == CustomerTier.TO_WIN and before.guidance.call_wealth_manager
+    repo.customers["FU1"] = StoredCustomer(
+        repo.customers["FU1"].facts,
+        repo.customers["FU1"].signals,
+        followed_up_until=datetime.now(UTC) + timedelta(days=90),
+    )
+    after = await handlers.record_observation(observation("FU1"), uow, RULES)
+    assert after.rating.tier == CustomerTier.TO_WIN
+    assert not after.guidance.call_wealth_manager and not after.guidance.offer_wealth_manager_card
+
+
+# --- re-ratings are not identifications -------------------------------------------------------
+
+
+async def test_new_facts_are_a_rerating_told_only_when_the_tier_changes():
     uow = FakeUnitOfWork()
     modest = CustomerFacts("C2", "BR001", deposits=Decimal("1000"))
-    rich = CustomerFacts("C2", "BR001", deposits=Decimal("800000"))
+    rich = CustomerFacts("C2", "BR001", deposits=Decimal("1000000"))
     assert await handlers.upsert_facts(handlers.UpsertFacts(modest, "wm-1"), uow, RULES) is None
     changed = await handlers.upsert_facts(handlers.UpsertFacts(rich, "wm-1"), uow, RULES)
     again = await handlers.upsert_facts(handlers.UpsertFacts(rich, "wm-1"), uow, RULES)
     assert changed is not None and changed.rating.tier == CustomerTier.PREMIUM
     assert changed.previous_tier == CustomerTier.ORDINARY
     assert again is None
-    assert [e.reason for e, _ in uow.published] == ["facts_changed"]
+    [event] = uow.events(CustomerRerated)
+    assert (event.cause, event.previous_tier, event.tier, event.rerated_by) == (
+        RerateCause.FACTS_CHANGED,
+        CustomerTier.ORDINARY,
+        CustomerTier.PREMIUM,
+        "wm-1",
+    )
+    assert uow.repo.identifications == [] and uow.events(CustomerIdentified) == []
 
 
-def posted(customer_id: str, amount: str, business_type: str = "cash_deposit") -> TransactionPosted:
+async def test_the_sweep_rerates_under_new_rules_with_that_cause():
+    repo = FakeRepository()
+    uow = FakeUnitOfWork(repo)
+    for cid, deposits in (("C5", "600000"), ("C6", "1000")):
+        facts = CustomerFacts(cid, "BR001", deposits=Decimal(deposits))
+        await handlers.upsert_facts(handlers.UpsertFacts(facts, "wm-1"), uow, RULES)
+    raw = _raw_rules() | {"version": "test-2"}
+    raw["tiers"].insert(0, {"tier": "premium", "min_aum": 500_000})  # the bank lowers the bar
+    edited = rules_from_dict(raw)
+    count = await handlers.rerate_due_customers(
+        lambda: uow, edited, max_age=timedelta(days=30), batch_size=100
+    )
+    assert count == 2
+    assert [(e.customer_id, e.tier, e.cause) for e in uow.events(CustomerRerated)] == [
+        ("C5", CustomerTier.PREMIUM, RerateCause.RULES_CHANGED)
+    ]
+    assert all(rating.rules_version == "test-2" for rating, _ in repo.ratings.values())
+
+
+async def test_the_sweep_tells_when_an_expired_signal_changes_the_tier():
+    uow = FakeUnitOfWork()
+    signals = [seen("main_bank_elsewhere"), seen("luxury_car", days_ago=25), seen("luxury_watch")]
+    first = await handlers.record_observation(observation("EXP1", signals), uow, RULES)
+    assert first.rating.tier == CustomerTier.TO_WIN  # wealth 20 with the car
+    later = datetime.now(UTC) + timedelta(days=6)  # the car (30 days) has run out
+    await handlers.rerate_due_customers(
+        lambda: uow, RULES, max_age=timedelta(days=30), batch_size=10, now=later
+    )
+    [event] = uow.events(CustomerRerated)
+    assert (event.cause, event.previous_tier, event.tier) == (
+        RerateCause.SIGNALS_EXPIRED,
+        CustomerTier.TO_WIN,
+        CustomerTier.ORDINARY,
+    )
+    assert len(uow.events(CustomerIdentified)) == 1  # the observation only
+
+
+# --- system mining ----------------------------------------------------------------------------
+
+
+def posted(customer_id: str, amount: str, business_type="cash_deposit", currency="CNY") -> TransactionPosted:
     return TransactionPosted(
         transaction_id="T1",
         customer_id=customer_id,
         branch_id="BR001",
         business_type=business_type,
         amount=Decimal(amount),
+        currency=currency,
         posted_at=datetime.now(UTC),
     )
 
 
 @pytest.mark.parametrize(("amount", "identified"), [("199999.99", False), ("200000.00", True)])
 async def test_system_mining_threshold_edges(amount, identified):
+    """The tests' rules mine a cash deposit from 200,000 CNY on."""
     uow = FakeUnitOfWork()
-    result = await handlers.mine_transaction(posted("C3", amount), "evt-1", uow, RULES)
+    result = await handlers.mine_transaction(posted("C3", amount), "evt-1", uow, RULES, RATES)
     assert (result is not None) == identified
     if identified:
-        assert result.channel == Channel.SYSTEM
+        assert result.channel == Channel.SYSTEM and result.reason == "system_mining"
         assert result.signals[0].amount == Decimal(amount)
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "identified"),
+    [
+        ("28571.42", "USD", False),
+        ("28571.43", "usd", True),
+        ("4000000", "JPY", True),
+        ("3999999", "JPY", False),
+    ],
+)
+async def test_a_foreign_amount_is_converted_before_it_is_compared(amount, currency, identified):
+    """The tests' rates: 7 CNY per USD, 0.05 per JPY; 28,571.43 USD is 200,000.01 CNY."""
+    uow = FakeUnitOfWork()
+    result = await handlers.mine_transaction(
+        posted("FX1", amount, currency=currency), "evt-fx", uow, RULES, RATES
+    )
+    assert (result is not None) == identified
+    if identified:
+        [signal] = result.signals
+        assert signal.amount >= Decimal("200000") and signal.conversion.currency == currency.upper()
+        line = next(i for i in result.rating.explanation if i.code == "signal.large_business_converted")
+        assert line.params["rates_as_of"] == "test-rates"
+
+
+async def test_a_currency_without_a_rate_is_refused_and_nothing_is_written():
+    uow = FakeUnitOfWork()
+    with pytest.raises(NoExchangeRate, match="XAU"):
+        await handlers.mine_transaction(posted("FX2", "900000", currency="XAU"), "evt-x", uow, RULES, RATES)
+    assert uow.repo.identifications == [] and uow.published == [] and uow.seen == set()
+
+
+async def test_a_large_purchase_by_a_customer_we_hold_no_facts_for_is_at_least_potential():
+    uow = FakeUnitOfWork()
+    result = await handlers.mine_transaction(
+        posted("NEW1", "250000", business_type="wealth_product_purchase"), "evt-2", uow, RULES, RATES
+    )
+    assert result.rating.tier == CustomerTier.POTENTIAL
 
 
 async def test_system_mining_applies_a_redelivered_event_once():
     uow = FakeUnitOfWork()
-    await handlers.mine_transaction(posted("C4", "900000"), "evt-9", uow, RULES)
-    await handlers.mine_transaction(posted("C4", "900000"), "evt-9", uow, RULES)
+    await handlers.mine_transaction(posted("C4", "900000"), "evt-9", uow, RULES, RATES)
+    await handlers.mine_transaction(posted("C4", "900000"), "evt-9", uow, RULES, RATES)
     assert len(uow.repo.identifications) == 1
     assert len(uow.published) == 1
 
 
-async def test_sweep_rerates_under_new_rules_and_emits_on_tier_change_only():
+# --- prospects --------------------------------------------------------------------------------
+
+
+def walk_in(signals):
+    return handlers.RecordProspect(
+        branch_id="BR001",
+        name="李四",
+        phone="13900001111",
+        signals=tuple(signals),
+        observed_by="lm-1",
+        observer_role="lobby_manager",
+        purpose=VisitPurpose.LARGE_CASH,
+    )
+
+
+async def test_a_walk_in_prospect_is_identified_without_a_customer_id_and_linked_later():
     repo = FakeRepository()
     uow = FakeUnitOfWork(repo)
-    await handlers.upsert_facts(
-        handlers.UpsertFacts(CustomerFacts("C5", "BR001", deposits=Decimal("300000")), "wm-1"), uow, RULES
+    identification = await handlers.record_prospect(
+        walk_in([seen("luxury_car"), seen("luxury_watch")]), uow, RULES
     )
-    await handlers.upsert_facts(
-        handlers.UpsertFacts(CustomerFacts("C6", "BR001", deposits=Decimal("1000")), "wm-1"), uow, RULES
-    )
-    raw = DEFAULT_RULES.read_text().replace('version = "2026.1"', 'version = "2026.2"')
-    raw = raw.replace("min_aum = 500_000", "min_aum = 300_000", 1)
-    import tomllib
+    assert identification.customer_id is None and identification.prospect_id
+    assert identification.rating.tier == CustomerTier.TO_WIN  # wealthy and not our customer
+    assert identification.guidance.call_wealth_manager
+    assert uow.published == []  # nothing to key an event by yet
 
-    new_rules = RatingRules.from_dict(tomllib.loads(raw))
-    count = await handlers.rerate_due_customers(
-        lambda: uow, new_rules, max_age=timedelta(days=30), batch_size=100
+    await handlers.link_prospect(
+        handlers.LinkProspect(identification.prospect_id, "NEWC1", "lm-1"), uow, RULES
     )
-    assert count == 2
-    assert [(e.customer_id, e.tier, e.reason) for e, _ in uow.published] == [
-        ("C5", CustomerTier.PREMIUM, "periodic_sweep")
-    ]
-    assert all(version == "2026.2" for _, version, _ in repo.ratings.values())
+    [event] = uow.events(CustomerIdentified)
+    assert (event.customer_id, event.prospect_id, event.identification_id) == (
+        "NEWC1",
+        identification.prospect_id,
+        identification.identification_id,
+    )
+    assert [i.customer_id for i in repo.identifications] == ["NEWC1"]
+    customer = repo.customers["NEWC1"]
+    assert customer.facts.name == "李四"
+    assert {s.kind for s in customer.signals} == {"luxury_car", "luxury_watch", "main_bank_elsewhere"}
+    assert customer.tier == CustomerTier.TO_WIN  # their main bank was another when they walked in
+    [rerated] = uow.events(CustomerRerated)
+    assert rerated.cause == RerateCause.PROSPECT_LINKED
+
+
+async def test_a_prospect_is_linked_once():
+    uow = FakeUnitOfWork()
+    identification = await handlers.record_prospect(walk_in([]), uow, RULES)
+    link = handlers.LinkProspect(identification.prospect_id, "NEWC2", "lm-1")
+    await handlers.link_prospect(link, uow, RULES)
+    with pytest.raises(handlers.ProspectAlreadyLinked, match="already linked to customer NEWC2"):
+        await handlers.link_prospect(
+            handlers.LinkProspect(identification.prospect_id, "OTHER", "lm-1"), uow, RULES
+        )
+    with pytest.raises(handlers.ProspectNotFound):
+        await handlers.link_prospect(handlers.LinkProspect("nobody", "X", "lm-1"), uow, RULES)
+
+
+async def test_a_prospect_of_another_branch_is_not_found():
+    uow = FakeUnitOfWork()
+    identification = await handlers.record_prospect(walk_in([]), uow, RULES)
+    with pytest.raises(handlers.ProspectNotFound):
+        await handlers.link_prospect(
+            handlers.LinkProspect(identification.prospect_id, "X", "lm-2"), uow, RULES, lambda b: b == "BR002"
+        )
+
+
+# --- second diversion and handling -------------------------------------------------------------
+
+
+async def test_second_diversion_guides_the_queue_on_purpose_and_a_known_customers_rating():
+    uow = FakeUnitOfWork()
+    await handlers.upsert_facts(
+        handlers.UpsertFacts(CustomerFacts("Q1", "BR001", deposits=Decimal("1000000")), "wm-1"), uow, RULES
+    )
+    simple = await handlers.check_queue(
+        handlers.CheckQueue("BR001", VisitPurpose.SMALL_CASH, "lm-1", "A017"), uow
+    )
+    complex_ = await handlers.check_queue(
+        handlers.CheckQueue("BR001", VisitPurpose.LARGE_CASH, "lm-1", "A018"), uow
+    )
+    premium = await handlers.check_queue(
+        handlers.CheckQueue("BR001", VisitPurpose.LARGE_CASH, "lm-1", "A019", customer_id="Q1"), uow
+    )
+    assert simple.guidance.action == GuidanceAction.SELF_SERVICE
+    assert complex_.guidance.script_code == "queue.keep_ticket"
+    assert premium.guidance.action == GuidanceAction.PRIORITY_COUNTER
+    assert [c.ticket for c in uow.repo.queue_checks] == ["A017", "A018", "A019"]
+    assert uow.repo.identifications == []
+
+
+async def test_handling_is_recorded_on_the_identification():
+    uow = FakeUnitOfWork()
+    identification = await handlers.record_observation(observation("H1"), uow, RULES)
+    row = await handlers.record_handling(identification.identification_id, "guided", "lm-1", uow)
+    assert (row["handling"], row["handled_by"]) == ("guided", "lm-1")
+    hidden = await handlers.record_handling(
+        identification.identification_id, "left", "lm-9", uow, lambda branch: branch == "BR009"
+    )
+    assert hidden is None
+
+
+def _raw_rules() -> dict:
+    return tomllib.loads((RULES_DIR / "rating.toml").read_text())

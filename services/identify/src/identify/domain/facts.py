@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from identify.domain.vocabulary import AddressArea, Occupation, SocialStanding
+
 ZERO = Decimal("0")
 
 
@@ -17,13 +19,15 @@ class CustomerFacts:
     wealth_products: Decimal = ZERO
     loans: Decimal = ZERO
     # personal
-    occupation: str | None = None
-    address_area: str | None = None  # high_end_residential | high_end_office | ordinary
+    occupation: Occupation | None = None
+    address_area: AddressArea | None = None
     family_high_income: bool = False
-    social_standing: str | None = None  # high | normal
+    social_standing: SocialStanding | None = None
     own_bank_vip: bool = False
     other_bank_vip: bool = False
     banks_mainly_elsewhere: bool = False
+    # False for a walk-in prospect: no account with us yet (evidence of banking elsewhere)
+    our_customer: bool = True
     # owner and personal data (masked for everyone else)
     wealth_manager_id: str | None = None
     name: str | None = None

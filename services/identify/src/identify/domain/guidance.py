@@ -1,78 +1,107 @@
 """Guidance (引导/分流): where the lobby sends the customer. It is all a lobby or counter screen
-gets: an action and what to say, never the tier or an amount. Never show an ordinary customer
-that service differs (切忌向普通客户明确表达客户服务差异性)."""
+gets: an action and what to say (a script code, and its English text), never the tier or an
+amount. Never show an ordinary customer that service differs (切忌向普通客户明确表达客户服务差异性).
 
-from enum import StrEnum
+It follows the visit (seed pages 17, 35–38):
+- a premium customer who shows our VIP card, only wants a quick errand, or has no time is taken
+  to priority service first (VIP counter / green channel, or the fast e-channel) and offered the
+  wealth manager's card and a contact time; one with time meets a wealth manager now;
+- a customer to win meets a wealth manager now if there is time, else gets the card;
+- a potential customer gets the card and a contact time, and today's business as usual;
+- everyone else is diverted by what they came for: small cash and bills to self-service,
+  transfers and inquiries to e-banking, complex business to the non-cash counter; in the queue
+  (second diversion, 二次分流) the simple ones are moved out and the rest keep their ticket.
+"""
 
-from branchflow_contracts import CustomerTier, Guidance, GuidanceAction
+from dataclasses import dataclass
 
+from branchflow_contracts import CustomerTier, Guidance, GuidanceAction, VisitPurpose
+from identify.domain.texts import GUIDANCE_SCRIPTS
 
-class VisitPurpose(StrEnum):
-    """What the customer came for, as the lobby sees it; drives the diversion of everyone
-    who is not sent to a wealth manager."""
-
-    SMALL_CASH = "small_cash"
-    BILL_PAYMENT = "bill_payment"
-    TRANSFER = "transfer"
-    ACCOUNT_INQUIRY = "account_inquiry"
-    COMPLEX_NON_CASH = "complex_non_cash"
-    LARGE_CASH = "large_cash"
-    INVESTMENT = "investment"
-    OTHER = "other"
-
-
-_ORDINARY_ROUTES: dict[VisitPurpose, tuple[GuidanceAction, str]] = {
-    VisitPurpose.SMALL_CASH: (
-        GuidanceAction.SELF_SERVICE,
-        "Walk the customer to the self-service machines and help with the first step.",
-    ),
-    VisitPurpose.BILL_PAYMENT: (
-        GuidanceAction.SELF_SERVICE,
-        "Show the bill-payment machine; offer to set up mobile-banking payments.",
-    ),
-    VisitPurpose.TRANSFER: (
-        GuidanceAction.E_BANKING,
-        "Offer to do it together on mobile banking; a counter ticket if they prefer.",
-    ),
-    VisitPurpose.ACCOUNT_INQUIRY: (
-        GuidanceAction.E_BANKING,
-        "Show the inquiry on mobile banking or the self-service terminal.",
-    ),
-    VisitPurpose.COMPLEX_NON_CASH: (
-        GuidanceAction.NON_CASH_COUNTER,
-        "Give a non-cash counter ticket and check the documents while they wait.",
-    ),
-    VisitPurpose.LARGE_CASH: (
-        GuidanceAction.CASH_COUNTER,
-        "Give a cash counter ticket.",
-    ),
-    VisitPurpose.INVESTMENT: (
-        GuidanceAction.NON_CASH_COUNTER,
-        "Give a non-cash counter ticket; product leaflets are on the stand.",
-    ),
-    VisitPurpose.OTHER: (
-        GuidanceAction.NON_CASH_COUNTER,
-        "Ask what they need and give the matching ticket.",
-    ),
+# errands a customer wants done quickly: a premium customer gets priority service first
+QUICK_ERRANDS = frozenset(
+    {
+        VisitPurpose.SMALL_CASH,
+        VisitPurpose.LARGE_CASH,
+        VisitPurpose.BILL_PAYMENT,
+        VisitPurpose.TRANSFER,
+        VisitPurpose.ACCOUNT_INQUIRY,
+    }
+)
+# what self-service or e-banking can do: diverted on arrival and out of the queue
+_SIMPLE_ROUTES: dict[VisitPurpose, GuidanceAction] = {
+    VisitPurpose.SMALL_CASH: GuidanceAction.SELF_SERVICE,
+    VisitPurpose.BILL_PAYMENT: GuidanceAction.SELF_SERVICE,
+    VisitPurpose.TRANSFER: GuidanceAction.E_BANKING,
+    VisitPurpose.ACCOUNT_INQUIRY: GuidanceAction.E_BANKING,
 }
+_COUNTER_ROUTES: dict[VisitPurpose, GuidanceAction] = {
+    VisitPurpose.COMPLEX_NON_CASH: GuidanceAction.NON_CASH_COUNTER,
+    VisitPurpose.LARGE_CASH: GuidanceAction.CASH_COUNTER,
+    VisitPurpose.INVESTMENT: GuidanceAction.NON_CASH_COUNTER,
+    VisitPurpose.OTHER: GuidanceAction.NON_CASH_COUNTER,
+}
+_FAST_E_CHANNEL_ERRANDS = frozenset(
+    {VisitPurpose.TRANSFER, VisitPurpose.ACCOUNT_INQUIRY, VisitPurpose.BILL_PAYMENT}
+)
+PREMIUM = frozenset({CustomerTier.PREMIUM_CORE, CustomerTier.PREMIUM})
 
 
-def guide(tier: CustomerTier, purpose: VisitPurpose = VisitPurpose.OTHER) -> Guidance:
-    if tier in (CustomerTier.PREMIUM_CORE, CustomerTier.PREMIUM, CustomerTier.TO_WIN):
-        return Guidance(
-            action=GuidanceAction.MEET_WEALTH_MANAGER,
-            call_wealth_manager=True,
-            alternatives=(GuidanceAction.PRIORITY_COUNTER, GuidanceAction.FAST_E_CHANNEL),
-            script="Invite the customer to meet a wealth manager now; if they are in a hurry, "
-            "take them to the priority counter and agree a contact time.",
-        )
-    if tier is CustomerTier.POTENTIAL:
-        return Guidance(
-            action=GuidanceAction.MEET_WEALTH_MANAGER,
-            call_wealth_manager=False,
-            alternatives=(_ORDINARY_ROUTES[purpose][0],),
-            script="Hand over a wealth manager's card and agree a time for a call; "
-            "then serve today's business as usual.",
-        )
-    action, script = _ORDINARY_ROUTES[purpose]
-    return Guidance(action=action, call_wealth_manager=False, script=script)
+@dataclass(frozen=True)
+class Visit:
+    """This visit, as the lobby manager or teller sees it."""
+
+    purpose: VisitPurpose = VisitPurpose.OTHER
+    vip_card_shown: bool = False  # the customer showed our VIP card (理财账户贵宾卡)
+    has_time: bool | None = None  # for a wealth manager now, if asked; None: not asked
+    in_queue: bool = False  # already queuing with a ticket (second diversion)
+
+
+def _guidance(action: GuidanceAction, code: str, *, call: bool = False, card: bool = False, alternatives=()):
+    return Guidance(
+        action=action,
+        call_wealth_manager=call,
+        alternatives=tuple(alternatives),
+        script=GUIDANCE_SCRIPTS[code],
+        script_code=code,
+        offer_wealth_manager_card=card,
+    )
+
+
+def todays_route(visit: Visit) -> Guidance:
+    """Today's business, where it is best done: what anyone is told."""
+    if visit.purpose in _SIMPLE_ROUTES:
+        return _guidance(_SIMPLE_ROUTES[visit.purpose], f"divert.{visit.purpose}")
+    if visit.in_queue:
+        return _guidance(_COUNTER_ROUTES[visit.purpose], "queue.keep_ticket")
+    return _guidance(_COUNTER_ROUTES[visit.purpose], f"divert.{visit.purpose}")
+
+
+def _priority_first(visit: Visit) -> Guidance:
+    if visit.purpose in _FAST_E_CHANNEL_ERRANDS:
+        action, code = GuidanceAction.FAST_E_CHANNEL, "fast_e_channel_first"
+    else:
+        action, code = GuidanceAction.PRIORITY_COUNTER, "priority_counter_first"
+    return _guidance(action, code, card=True, alternatives=(GuidanceAction.MEET_WEALTH_MANAGER,))
+
+
+def guide(
+    tier: CustomerTier, visit: Visit | None = None, *, wealth_manager_followed_up: bool = False
+) -> Guidance:
+    """``wealth_manager_followed_up``: a wealth manager has already followed the customer up and
+    judged them not premium; nobody calls a wealth manager for them again for a while."""
+    visit = visit or Visit()
+    if tier in PREMIUM:
+        in_a_hurry = visit.vip_card_shown or visit.purpose in QUICK_ERRANDS
+        if visit.has_time is False or (visit.has_time is None and in_a_hurry):
+            return _priority_first(visit)
+        priority = _priority_first(visit).action
+        return _guidance(GuidanceAction.MEET_WEALTH_MANAGER, "meet_wealth_manager_now", call=True,
+                         alternatives=(priority,))  # fmt: skip
+    route = todays_route(visit)
+    if wealth_manager_followed_up or tier not in (CustomerTier.TO_WIN, CustomerTier.POTENTIAL):
+        return route
+    if tier is CustomerTier.TO_WIN and visit.has_time is not False:
+        return _guidance(GuidanceAction.MEET_WEALTH_MANAGER, "meet_wealth_manager_or_card", call=True,
+                         card=True, alternatives=(route.action,))  # fmt: skip
+    return _guidance(route.action, "card_and_contact_time", card=True)

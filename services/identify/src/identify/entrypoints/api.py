@@ -31,6 +31,8 @@ from branchflow_runtime.privacy import (
 from identify import handlers, views
 from identify.domain.facts import CustomerFacts
 from identify.domain.guidance import guide
+from identify.entrypoints.disclosure import sees_customer_name_on_lists, sees_staff_counts
+from identify.entrypoints.refusals import ChannelNotForRole
 from identify.entrypoints.schemas import (
     MAX_BATCH,
     BranchId,
@@ -43,6 +45,8 @@ from identify.entrypoints.schemas import (
     LobbyIdentificationOut,
     ObservationIn,
     RatingOut,
+    StaffCountOut,
+    signals_to_domain,
 )
 
 router = service_router()
@@ -82,20 +86,18 @@ async def record_observation(
     request: Request,
     staff: Staff = Depends(require_permission(Action.RECORD_OBSERVATION)),
 ) -> GuidanceOut:
-    if body.channel not in OBSERVATION_CHANNELS[staff.role]:
-        raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY,
-            f"channel {body.channel} is not for role {staff.role}; "
-            f"use {', '.join(sorted(OBSERVATION_CHANNELS[staff.role]))}",
-        )
-    identification = await _container(request).observations.submit(
+    check_channel(staff, body.channel)
+    c = _container(request)
+    identification = await c.observations.submit(
         handlers.RecordObservation(
             customer_id=body.customer_id,
             branch_id=staff.branch_id,
             channel=body.channel,
-            signals=tuple(s.to_domain() for s in body.signals),
+            signals=signals_to_domain(body.signals, c.rates),
             observed_by=staff.staff_id,
             purpose=body.purpose,
+            observer_role=str(staff.role),
+            has_time=body.customer_has_time,
         )
     )
     return GuidanceOut(
@@ -104,6 +106,14 @@ async def record_observation(
         guidance=identification.guidance,
         identified_at=identification.identified_at,
     )
+
+
+def check_channel(staff: Staff, channel: Channel) -> None:
+    allowed = OBSERVATION_CHANNELS[staff.role]
+    if channel not in allowed:
+        raise ChannelNotForRole(
+            channel=str(channel), role=str(staff.role), allowed=", ".join(sorted(allowed))
+        )
 
 
 @router.put(
@@ -124,11 +134,11 @@ async def upsert_facts(
     if existing is not None:
         check_action(staff, Action.WRITE_FACTS, branch_id=existing.branch_id)
     facts = CustomerFacts(customer_id=customer_id, **body.model_dump())
-    identification = await handlers.upsert_facts(
+    rerating = await handlers.upsert_facts(
         handlers.UpsertFacts(facts=facts, changed_by=staff.staff_id), c.unit_of_work(), c.rules
     )
     rating = await _rating(request, customer_id, staff)
-    return FactsUpsertOut(rating=rating, tier_changed=identification is not None)
+    return FactsUpsertOut(rating=rating, tier_changed=rerating is not None)
 
 
 @router.get(
@@ -236,14 +246,19 @@ async def list_identifications(
     request: Request,
     day: BranchDay = None,
     limit: int = Query(default=500, ge=1, le=5000),
+    include_prospects: bool = Query(
+        default=False, description="also walk-in prospects without a customer id (their customer_id is null)"
+    ),
     staff: Staff = Depends(current_staff),
 ):
     check_read(staff, Data.IDENTIFICATION, branch_id=branch_id)
     day = day or datetime.now(BRANCH_ZONE).date()
     async with _container(request).engine.connect() as conn:
-        rows = await views.identifications_for_day(conn, branch_id, day, limit)
+        rows = await views.identifications_for_day(
+            conn, branch_id, day, limit, include_prospects=include_prospects
+        )
     if _guidance_only(staff):
-        return Response(_LOBBY_ROWS.dump_json([_lobby_row(r) for r in rows]), media_type="application/json")
+        return lobby_rows_response([lobby_row(r, staff) for r in rows])
     return Response(_FULL_ROWS.dump_json([_full_row(r, staff) for r in rows]), media_type="application/json")
 
 
@@ -324,7 +339,7 @@ async def get_branch_identification_counts(
     day = day or datetime.now(BRANCH_ZONE).date()
     async with _container(request).engine.connect() as conn:
         rows = await views.identification_counts(conn, day, branch_id)
-    return _counts(rows, day).get(branch_id) or _counts_out(branch_id, day)
+    return _counts(rows, day, staff).get(branch_id) or _counts_out(branch_id, day, staff)
 
 
 @router.get(
@@ -343,48 +358,84 @@ async def get_identification_counts(
     day = day or datetime.now(BRANCH_ZONE).date()
     async with _container(request).engine.connect() as conn:
         rows = await views.identification_counts(conn, day)
-    return list(_counts(rows, day).values())
+    return list(_counts(rows, day, staff).values())
 
 
-def _counts_out(branch_id: str, day: date) -> IdentificationCountsOut:
+def _counts_out(branch_id: str, day: date, staff: Staff) -> IdentificationCountsOut:
     return IdentificationCountsOut(
         branch_id=branch_id,
         day=day,
         total=0,
         by_tier=dict.fromkeys(CustomerTier, 0),
         by_channel=dict.fromkeys(Channel, 0),
+        by_staff=[] if sees_staff_counts(staff) else None,
     )
 
 
-def _counts(rows, day: date) -> dict[str, IdentificationCountsOut]:
-    """The rows of ``views.identification_counts`` (ordered by branch) as one answer per branch."""
+def _counts(rows, day: date, staff: Staff) -> dict[str, IdentificationCountsOut]:
+    """The rows of ``views.identification_counts`` (ordered by branch, then staff) as one answer
+    per branch; per-staff figures only for those who appraise staff. A visitor's tier belongs to
+    their home branch: counted as ``visiting``."""
     out: dict[str, IdentificationCountsOut] = {}
     for row in rows:
         counts = out.get(row.branch_id)
         if counts is None:
-            counts = out[row.branch_id] = _counts_out(row.branch_id, day)
-        if row.dimension == "total":
-            counts.total = row.n
+            counts = out[row.branch_id] = _counts_out(row.branch_id, day, staff)
+        if row.dimension == "channel":
+            counts.by_channel[Channel(row.key)] = row.n
+            counts.total += row.n
         elif row.dimension == "tier" and row.key == views.VISITING:
             counts.visiting = row.n
         elif row.dimension == "tier":
             counts.by_tier[CustomerTier(row.key)] = row.n
-        else:
-            counts.by_channel[Channel(row.key)] = row.n
+        elif counts.by_staff is not None:
+            if not counts.by_staff or counts.by_staff[-1].staff_id != row.staff_id:
+                counts.by_staff.append(
+                    StaffCountOut(
+                        staff_id=row.staff_id,
+                        role=row.role,
+                        customers=0,
+                        by_tier=dict.fromkeys(CustomerTier, 0),
+                    )
+                )
+            staff_counts = counts.by_staff[-1]
+            if row.key == views.VISITING:
+                staff_counts.visiting = row.n
+            else:
+                staff_counts.by_tier[CustomerTier(row.key)] = row.n
+            staff_counts.customers += row.n
     return out
 
 
-def _lobby_row(row) -> LobbyIdentificationOut:
+def lobby_row(row, staff: Staff) -> LobbyIdentificationOut:
+    """A row of the lobby or counter list: guidance, never a tier or an amount; the name masked
+    unless the caller may see it (``disclosure``)."""
     guidance = Guidance.model_validate(row.guidance)
+    name = row.customer_name or row.prospect_name
+    home = row.customer_branch_id or row.branch_id
+    unmasked = name is not None and sees_customer_name_on_lists(staff, home, row.wealth_manager_id)
     return LobbyIdentificationOut(
         identification_id=str(row.identification_id),
         customer_id=row.customer_id,
+        prospect_id=None if row.prospect_id is None else str(row.prospect_id),
+        name=name if unmasked else mask_name(name),
+        name_masked=not unmasked,
         channel=row.channel,
+        purpose=row.purpose,
+        observed_by=row.identified_by,
+        observer_role=row.observer_role,
         guidance=guidance,
         call_wealth_manager=guidance.call_wealth_manager,
+        handling=row.handling,
+        handled_by=row.handled_by,
+        handled_at=row.handled_at,
         identified_at=row.identified_at,
         identified_at_local=local_time(row.identified_at),
     )
+
+
+def lobby_rows_response(rows: list[LobbyIdentificationOut]) -> Response:
+    return Response(_LOBBY_ROWS.dump_json(rows), media_type="application/json")
 
 
 def _full_row(row, staff: Staff) -> IdentificationOut:
@@ -398,6 +449,7 @@ def _full_row(row, staff: Staff) -> IdentificationOut:
     return IdentificationOut(
         identification_id=str(row.identification_id),
         customer_id=row.customer_id,
+        prospect_id=None if row.prospect_id is None else str(row.prospect_id),
         branch_id=row.branch_id,
         customer_branch_id=home,
         visiting=home != row.branch_id,
@@ -407,7 +459,10 @@ def _full_row(row, staff: Staff) -> IdentificationOut:
         score=shown(Data.SCORE, row.score, home),
         guidance=shown(Data.GUIDANCE, row.guidance, row.branch_id),
         reason=row.reason,
+        purpose=row.purpose,
         identified_by=row.identified_by,
+        observer_role=row.observer_role,
+        handling=row.handling,
         identified_at=row.identified_at,
         identified_at_local=local_time(row.identified_at),
         trace_id=shown(Data.TRACE, row.trace_id, row.branch_id),

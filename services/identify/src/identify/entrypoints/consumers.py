@@ -16,9 +16,12 @@ def register_consumers(broker: KafkaBroker, container, settings: IdentifySetting
         **consumer_options(settings, default_group="identify"),
         title=f"{Topic.CORE_TRANSACTION_POSTED}:identify",
         description="System mining: large posted transactions become identifications on channel "
-        "`system`. Redeliveries are dropped by event id; poison messages go to "
-        f"`{Topic.CORE_TRANSACTION_POSTED}.dlq`.",
+        "`system`; amounts in another currency are converted with the bank's rates, and a currency "
+        "without a rate is dead-lettered (`x-dlq-error` says `money.no_exchange_rate`). Redeliveries "
+        f"are dropped by event id; poison messages go to `{Topic.CORE_TRANSACTION_POSTED}.dlq`.",
     )
     async def on_transaction_posted(event: TransactionPosted, message: KafkaMessage) -> None:
         envelope = cloudevents_codec.decode(message.headers, message.raw_message.key, message.body)
-        await handlers.mine_transaction(event, envelope.get_id(), container.unit_of_work(), container.rules)
+        await handlers.mine_transaction(
+            event, envelope.get_id(), container.unit_of_work(), container.rules, container.rates
+        )

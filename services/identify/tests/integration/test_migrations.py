@@ -1,0 +1,117 @@
+"""Identify's migrations against a real PostgreSQL: data written before signals aged and before
+re-ratings moved out of the identifications is carried over (nothing lost), and the schema the
+migrations build is the one the code's tables describe."""
+
+import asyncio
+import json
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from branchflow_runtime.database import alembic_config, async_url, ensure_database
+from branchflow_runtime.messaging.tables import messaging_metadata
+from identify.adapters.repository import facts_from_row, signals_from_json
+from identify.adapters.tables import metadata
+from identify.bootstrap import MIGRATIONS
+
+pytestmark = pytest.mark.connected
+
+CHANGED_AT = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
+
+
+async def _upgrade(url: str, revision: str) -> None:
+    await asyncio.to_thread(command.upgrade, alembic_config(MIGRATIONS, url), revision)
+
+
+async def test_data_of_the_first_schema_is_carried_over(database_factory):
+    url = await database_factory("identify_migration")
+    await ensure_database(url)
+    await _upgrade(url, "0001")
+    engine = create_async_engine(async_url(url))
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                sa.text(
+                    """
+                    INSERT INTO customers (customer_id, branch_id, facts, personal_data, signals, updated_at)
+                    VALUES ('OLD1', 'BR001', CAST(:facts AS jsonb), '{}'::jsonb, CAST(:signals AS jsonb), :at)
+                    """
+                ),
+                {
+                    "facts": json.dumps(
+                        {"deposits": "1000", "occupation": "企业主", "social_standing": "royal"}
+                    ),
+                    "signals": json.dumps(
+                        {
+                            "luxury_car": {"category": "appearance", "amount": None},
+                            "cash_deposit": {"category": "large_business", "amount": "600000"},
+                        }
+                    ),
+                    "at": CHANGED_AT,
+                },
+            )
+            for reason in ("observation", "facts_changed", "periodic_sweep"):
+                await conn.execute(
+                    sa.text(
+                        """
+                        INSERT INTO identifications (identification_id, customer_id, branch_id, channel,
+                            tier, score, explanation, signals, guidance, reason, identified_at)
+                        VALUES (gen_random_uuid(), 'OLD1', 'BR001', :channel, 'premium', 40, '[]', '[]',
+                            '{}', :reason, :at)
+                        """
+                    ),
+                    {
+                        "channel": "branch" if reason == "observation" else "system",
+                        "reason": reason,
+                        "at": CHANGED_AT,
+                    },
+                )
+
+        await _upgrade(url, "head")
+
+        async with engine.connect() as conn:
+            row = (await conn.execute(sa.text("SELECT * FROM customers WHERE customer_id = 'OLD1'"))).one()
+            signals = {s.kind: s for s in signals_from_json(row.signals)}
+            assert signals["luxury_car"].observed_at == CHANGED_AT  # kept no time: as of the last change
+            assert signals["cash_deposit"].amount == 600000
+            facts = facts_from_row(row)
+            assert facts.occupation == "entrepreneur"  # free text of old is read through the vocabulary
+            assert facts.social_standing is None and facts.extra == {"unmatched_social_standing": "royal"}
+            reasons = (await conn.execute(sa.text("SELECT reason FROM identifications"))).scalars().all()
+            assert reasons == ["observation"]
+            causes = (
+                (await conn.execute(sa.text("SELECT cause FROM reratings ORDER BY cause"))).scalars().all()
+            )
+            assert causes == ["facts_changed", "periodic_review"]
+    finally:
+        await engine.dispose()
+
+
+async def test_the_migrated_schema_is_what_the_tables_describe(database_factory):
+    url = await database_factory("identify_schema")
+    await ensure_database(url)
+    await _upgrade(url, "head")
+    engine = create_async_engine(async_url(url))
+    try:
+        async with engine.connect() as conn:
+
+            def differences(sync_conn):
+                context = MigrationContext.configure(sync_conn, opts={"compare_type": True})
+                return compare_metadata(context, [metadata, messaging_metadata])
+
+            assert await conn.run_sync(differences) == []
+    finally:
+        await engine.dispose()
+
+
+async def test_the_second_migration_goes_back(database_factory):
+    url = await database_factory("identify_downgrade")
+    await ensure_database(url)
+    await _upgrade(url, "head")
+    await asyncio.to_thread(command.downgrade, alembic_config(MIGRATIONS, url), "0001")
+    await _upgrade(url, "head")
