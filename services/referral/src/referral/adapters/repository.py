@@ -85,6 +85,7 @@ class ReferralRepository(Protocol):
     async def counted_forms(
         self, branch_id: str | None, first_day: date, last_day: date
     ) -> list[CountedForm]: ...
+    async def summarized_branches(self, month: str) -> set[str]: ...
     async def add_summary(
         self, branch_id: str, month: str, counts: list[StaffReferralCounts], at: datetime
     ) -> bool: ...
@@ -618,6 +619,12 @@ class SqlReferralRepository:
             )
             for row in await self.connection.execute(query)
         ]
+
+    async def summarized_branches(self, month: str) -> set[str]:
+        rows = await self.connection.execute(
+            sa.select(monthly_summaries.c.branch_id).where(monthly_summaries.c.month == month)
+        )
+        return {row.branch_id for row in rows}
 
     async def add_summary(
         self, branch_id: str, month: str, counts: list[StaffReferralCounts], at: datetime
