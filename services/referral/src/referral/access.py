@@ -106,6 +106,19 @@ def check_may_withdraw(staff: Staff, *, branch_id: str, referred_by: str) -> Non
     )
 
 
+# a lobby manager's or teller's view never carries a tier; a verdict of "not premium" is one
+VERDICT_HIDDEN_FROM = frozenset({Role.LOBBY_MANAGER, Role.TELLER})
+RESULT_SHOWN_INSTEAD = "closed"
+
+
+def result_as_seen(staff: Staff, result: str | None) -> str | None:
+    """The marketing result as the caller may see it: lobby managers and tellers learn that a
+    follow-up is closed, not that the customer was judged not premium."""
+    if result == "not_premium" and staff.role in VERDICT_HIDDEN_FROM:
+        return RESULT_SHOWN_INSTEAD
+    return result
+
+
 def sees_personal_data(staff: Staff, *, referred_by: str | None, wealth_manager_id: str | None) -> bool:
     """A prospect's name and phone: seen by whoever filed the form and the wealth manager it names
     (who will call); masked for everyone else."""

@@ -150,6 +150,18 @@ def referral_from_row(row) -> Referral:
     )
 
 
+def counted_form_from_row(row) -> CountedForm:
+    return CountedForm(
+        staff_id=row.referred_by,
+        role=row.referrer_role,
+        business_day=row.business_day,
+        filed_as=ReferralStatus(row.filed_as),
+        status=ReferralStatus(row.status),
+        met=row.met,
+        result=None if row.result is None else MarketingResult(row.result),
+    )
+
+
 def suggestion_row(s: Suggestion) -> dict:
     return {
         "suggestion_id": s.suggestion_id,
@@ -607,18 +619,7 @@ class SqlReferralRepository:
         ).where(r.business_day >= first_day, r.business_day <= last_day)
         if branch_id is not None:
             query = query.where(r.branch_id == branch_id)
-        return [
-            CountedForm(
-                staff_id=row.referred_by,
-                role=row.referrer_role,
-                business_day=row.business_day,
-                filed_as=ReferralStatus(row.filed_as),
-                status=ReferralStatus(row.status),
-                met=row.met,
-                result=None if row.result is None else MarketingResult(row.result),
-            )
-            for row in await self.connection.execute(query)
-        ]
+        return [counted_form_from_row(row) for row in await self.connection.execute(query)]
 
     async def summarized_branches(self, month: str) -> set[str]:
         rows = await self.connection.execute(
