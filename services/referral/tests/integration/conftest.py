@@ -29,8 +29,8 @@ async def referral_app(kafka_broker, database_factory):
         relay_idle_poll_seconds=0.2,
     )
     app = create_app(settings)
-    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30) as manager:
-        yield manager.app
+    async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30):
+        yield app
 
 
 @pytest.fixture(scope="session")
