@@ -111,7 +111,7 @@ async def test_a_customer_judged_not_premium_is_refused_without_a_tier(client):
     )
     again = await file(client, TELLER_2, customer_id="NP1", status="referred")
     assert again.status_code == 409
-    assert again.json()["code"] == "not_premium_recently"
+    assert again.json()["code"] == "followed_up_recently"
     assert again.json()["detail"].startswith("A wealth manager already followed this customer up on ")
     for word in ("tier", "ordinary", "potential", "premium_core", "score"):
         assert word not in again.text

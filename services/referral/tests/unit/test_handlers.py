@@ -183,7 +183,7 @@ async def test_not_premium_blocks_new_referrals_for_the_banks_period(uow):
     assert judged.no_referral_until == CLOSE + timedelta(days=180)
     with pytest.raises(Refused) as refused:
         await file(uow, staff=LOBBY, at=CLOSE + timedelta(days=90))
-    assert refused.value.code is Refusal.NOT_PREMIUM_RECENTLY
+    assert refused.value.code is Refusal.FOLLOWED_UP_RECENTLY
     assert "already followed this customer up" in refused.value.message
     assert "tier" not in refused.value.message and "premium" not in refused.value.message
     accepted = await file(uow, staff=LOBBY, at=CLOSE + timedelta(days=180))

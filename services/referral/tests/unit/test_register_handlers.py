@@ -179,7 +179,7 @@ async def test_not_premium_closes_the_entry_and_blocks_referrals(uow_and_entry):
     assert (judged.entry_id, judged.no_referral_until) == (entry_id, LATER + timedelta(days=180))
     with pytest.raises(Refused) as refused:
         await file(uow, at=LATER + timedelta(days=3))
-    assert refused.value.code is Refusal.NOT_PREMIUM_RECENTLY
+    assert refused.value.code is Refusal.FOLLOWED_UP_RECENTLY
 
 
 async def test_a_seminar_handover_files_a_pending_referral_and_opens_the_managers_entry():

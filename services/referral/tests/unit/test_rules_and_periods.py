@@ -30,7 +30,7 @@ def test_a_not_premium_customer_is_refused_for_180_days_then_accepted():
     b = block()
     with pytest.raises(Refused) as refused:
         b.check(JUDGED + timedelta(days=179, hours=23))
-    assert refused.value.code is Refusal.NOT_PREMIUM_RECENTLY
+    assert refused.value.code is Refusal.FOLLOWED_UP_RECENTLY
     assert refused.value.message == (
         "A wealth manager already followed this customer up on 2026-03-01; no new referral before 2026-08-28."
     )

@@ -51,7 +51,7 @@ class NotPremiumBlock:
         """Refuse a new referral while the block holds."""
         if self.blocks(at):
             raise Refused(
-                Refusal.NOT_PREMIUM_RECENTLY,
+                Refusal.FOLLOWED_UP_RECENTLY,
                 judged_on=branch_day(self.judged_at),
                 until=branch_day(self.until),
             )

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 class Refusal(StrEnum):
     # filing
-    NOT_PREMIUM_RECENTLY = "not_premium_recently"
+    FOLLOWED_UP_RECENTLY = "followed_up_recently"
     ALREADY_REFERRED = "already_referred"
     ALREADY_FOLLOWED_UP = "already_followed_up"
     DAY_CLOSED = "day_closed"
@@ -35,7 +35,7 @@ class Refusal(StrEnum):
 
 
 REFUSAL_TEXTS: dict[Refusal, str] = {
-    Refusal.NOT_PREMIUM_RECENTLY: "A wealth manager already followed this customer up on {judged_on}; "
+    Refusal.FOLLOWED_UP_RECENTLY: "A wealth manager already followed this customer up on {judged_on}; "
     "no new referral before {until}.",
     Refusal.ALREADY_REFERRED: "This customer was already referred on {day} (form {referral_id}); "
     "it awaits the wealth manager's confirmation.",
