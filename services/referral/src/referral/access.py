@@ -9,6 +9,7 @@ Nothing here reveals a tier, a score or an amount: the referral service holds no
 
 from branchflow_contracts import ReferralSource
 from branchflow_runtime.auth import Role, Staff
+from referral.domain.refusals import NotFound
 
 HEADS = frozenset({Role.DEPUTY_BRANCH_HEAD, Role.BRANCH_HEAD})
 
@@ -47,6 +48,15 @@ REFERRAL_READERS = frozenset({*FILERS, *HEADS, Role.HEAD_OFFICE})
 
 class Forbidden(PermissionError):
     """The caller may not do or see this (HTTP 403); the message says why."""
+
+
+def missing(staff: Staff, what: str, key: str) -> Exception:
+    """What to raise for a record that is not there: 404 for head office, who may see every
+    branch's; for everyone else the 403 another branch's record gets, so that a refusal never
+    tells whether a record exists (the runtime's access policy does the same)."""
+    if staff.role is Role.HEAD_OFFICE:
+        return NotFound(what, key)
+    return Forbidden(f"no {what} {key} that you may see")
 
 
 def _in_branch(staff: Staff, branch_id: str) -> bool:

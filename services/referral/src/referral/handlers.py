@@ -128,7 +128,7 @@ class FileFromSuggestion:
 
 async def file_from_suggestion(cmd: FileFromSuggestion, uow: UnitOfWork) -> Referral:
     async with uow:
-        suggestion = await _suggestion(uow, cmd.suggestion_id)
+        suggestion = await _suggestion(uow, cmd.suggestion_id, cmd.staff)
         access.check_may_handle_suggestions(cmd.staff, suggestion.branch_id)
         if suggestion.referral_id is not None and suggestion.referral_id == cmd.referral_id:
             return await uow.repo.get_referral(suggestion.referral_id)  # filed before: a retry
@@ -165,7 +165,7 @@ class DismissSuggestion:
 
 async def dismiss_suggestion(cmd: DismissSuggestion, uow: UnitOfWork) -> Suggestion:
     async with uow:
-        suggestion = await _suggestion(uow, cmd.suggestion_id)
+        suggestion = await _suggestion(uow, cmd.suggestion_id, cmd.staff)
         access.check_may_handle_suggestions(cmd.staff, suggestion.branch_id)
         if suggestion.dismiss(by=cmd.staff.staff_id, reason=cmd.reason, at=cmd.at):
             await uow.repo.save_suggestions([suggestion])
@@ -173,20 +173,20 @@ async def dismiss_suggestion(cmd: DismissSuggestion, uow: UnitOfWork) -> Suggest
     return suggestion
 
 
-async def _suggestion(uow: UnitOfWork, suggestion_id: str) -> Suggestion:
+async def _suggestion(uow: UnitOfWork, suggestion_id: str, staff: Staff) -> Suggestion:
     suggestion = await uow.repo.get_suggestion(suggestion_id)
     if suggestion is None:
-        raise NotFound("suggestion", suggestion_id)
+        raise access.missing(staff, "suggestion", suggestion_id)
     return suggestion
 
 
 # the form's status machine
 
 
-async def _referral(uow: UnitOfWork, referral_id: str) -> Referral:
+async def _referral(uow: UnitOfWork, referral_id: str, staff: Staff) -> Referral:
     referral = await uow.repo.get_referral(referral_id)
     if referral is None:
-        raise NotFound("referral", referral_id)
+        raise access.missing(staff, "referral", referral_id)
     return referral
 
 
@@ -225,7 +225,7 @@ async def confirm_referral(cmd: ConfirmReferral, uow: UnitOfWork, rules: Referra
     """The wealth manager confirms a form filed as referred: met? and the marketing result. A
     customer to follow up goes into the register; one judged not premium is blocked."""
     async with uow:
-        referral = await _referral(uow, cmd.referral_id)
+        referral = await _referral(uow, cmd.referral_id, cmd.staff)
         access.check_may_confirm(
             cmd.staff, branch_id=referral.branch_id, wealth_manager_id=referral.wealth_manager_id
         )
@@ -252,7 +252,7 @@ class CopyToRegister:
 async def copy_to_register(cmd: CopyToRegister, uow: UnitOfWork) -> Referral:
     """The wealth manager copies a pending form into the follow-up register (抄录)."""
     async with uow:
-        referral = await _referral(uow, cmd.referral_id)
+        referral = await _referral(uow, cmd.referral_id, cmd.staff)
         access.check_may_confirm(
             cmd.staff, branch_id=referral.branch_id, wealth_manager_id=referral.wealth_manager_id
         )
@@ -273,7 +273,7 @@ class WithdrawReferral:
 
 async def withdraw_referral(cmd: WithdrawReferral, uow: UnitOfWork) -> Referral:
     async with uow:
-        referral = await _referral(uow, cmd.referral_id)
+        referral = await _referral(uow, cmd.referral_id, cmd.staff)
         access.check_may_withdraw(cmd.staff, branch_id=referral.branch_id, referred_by=referral.referred_by)
         if referral.withdraw(by=cmd.staff.staff_id, reason=cmd.reason, at=cmd.at):
             await uow.repo.save_referral(referral)
@@ -430,7 +430,7 @@ async def record_rerating(event: Rerated, uow: UnitOfWork) -> bool:
 async def _entry(uow: UnitOfWork, entry_id: str, staff: Staff) -> FollowUpEntry:
     entry = await uow.repo.get_entry(entry_id)
     if entry is None:
-        raise NotFound("follow-up entry", entry_id)
+        raise access.missing(staff, "follow-up entry", entry_id)
     access.check_may_write_entry(staff, branch_id=entry.branch_id, wealth_manager_id=entry.wealth_manager_id)
     return entry
 
@@ -619,7 +619,7 @@ async def record_verdict(cmd: RecordVerdict, uow: UnitOfWork, rules: ReferralRul
         entry = await _entry(uow, cmd.entry_id, cmd.staff)
         if entry.judge(cmd.verdict, by=cmd.staff.staff_id, at=cmd.at):
             if cmd.verdict is Verdict.NOT_PREMIUM:
-                referral = await _referral(uow, entry.referral_id)
+                referral = await _referral(uow, entry.referral_id, cmd.staff)
                 block = _judge_not_premium(uow, referral, cmd.staff.staff_id, cmd.at, rules, entry.entry_id)
                 await uow.repo.save_block(block)
             else:
@@ -698,7 +698,7 @@ async def hand_over(cmd: HandOver, uow: UnitOfWork) -> Referral:
     """Hand a person to a wealth manager with their data: a ``pending`` referral by whoever hands
     over, copied into the manager's register at once."""
     async with uow:
-        activity = await _activity(uow, cmd.activity_id)
+        activity = await _activity(uow, cmd.activity_id, cmd.staff)
         access.check_may_market(cmd.staff, activity.branch_id)
         referral = activity.hand_over(
             cmd.person_id,
@@ -732,7 +732,7 @@ class ThankIntroducer:
 
 async def thank_introducer(cmd: ThankIntroducer, uow: UnitOfWork) -> MarketingActivity:
     async with uow:
-        activity = await _activity(uow, cmd.activity_id)
+        activity = await _activity(uow, cmd.activity_id, cmd.staff)
         access.check_may_market(cmd.staff, activity.branch_id)
         if activity.thank_introducer(by=cmd.staff.staff_id, at=cmd.at, reward_due=cmd.reward_due):
             await uow.repo.save_activity(activity)
@@ -740,10 +740,10 @@ async def thank_introducer(cmd: ThankIntroducer, uow: UnitOfWork) -> MarketingAc
     return activity
 
 
-async def _activity(uow: UnitOfWork, activity_id: str) -> MarketingActivity:
+async def _activity(uow: UnitOfWork, activity_id: str, staff: Staff) -> MarketingActivity:
     activity = await uow.repo.get_activity(activity_id)
     if activity is None:
-        raise NotFound("marketing activity", activity_id)
+        raise access.missing(staff, "marketing activity", activity_id)
     return activity
 
 

@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from branchflow_runtime.auth import Staff
 from referral import access, views
 from referral.adapters.repository import SqlReferralRepository
-from referral.domain.refusals import NotFound
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ async def read_entry(engine: AsyncEngine, staff: Staff, entry_id: str, at: datet
     async with engine.begin() as conn:
         rows = await views.entries_by_ids(conn, [entry_id])
         if not rows:
-            raise NotFound("follow-up entry", entry_id)
+            raise access.missing(staff, "follow-up entry", entry_id)
         [row] = rows
         access.check_may_read_entry(staff, branch_id=row.branch_id, wealth_manager_id=row.wealth_manager_id)
         [read] = await _with_history(conn, rows)

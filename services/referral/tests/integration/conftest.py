@@ -36,5 +36,8 @@ async def referral_app(kafka_broker, database_factory):
 @pytest.fixture(scope="session")
 async def client(referral_app):
     transport = httpx.ASGITransport(app=referral_app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://referral") as http:
+    # English, as the assertions on wording are; the default (zh-CN) is tested on its own
+    async with httpx.AsyncClient(
+        transport=transport, base_url="http://referral", headers={"Accept-Language": "en"}
+    ) as http:
         yield http

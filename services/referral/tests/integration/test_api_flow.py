@@ -174,4 +174,11 @@ async def test_who_may_do_what(client):
     lobby_source = await file(client, TELLER, customer_id="WHO2", status="referred", source="lobby")
     assert lobby_source.status_code == 403
     assert (await client.post("/referrals", json={})).status_code == 401
-    assert (await client.get(f"/referrals/{uuid.uuid4()}", headers=LOBBY)).status_code == 404
+    # a missing form and another branch's look the same, except to head office
+    assert (await client.get(f"/referrals/{uuid.uuid4()}", headers=LOBBY)).status_code == 403
+    assert (
+        await client.get(f"/referrals/{referral_id}", headers=auth(Role.LOBBY_MANAGER, branch="BR2"))
+    ).status_code == 403
+    head_office = auth(Role.HEAD_OFFICE, "ho-1", "HO")
+    assert (await client.get(f"/referrals/{uuid.uuid4()}", headers=head_office)).status_code == 404
+    assert (await client.get(f"/referrals/{referral_id}", headers=head_office)).status_code == 200

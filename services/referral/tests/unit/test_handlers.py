@@ -119,9 +119,14 @@ async def test_only_the_named_wealth_manager_confirms(uow):
     for staff in (OTHER_WM, LOBBY, Staff("wm-1", Role.WEALTH_MANAGER, "BR002")):
         with pytest.raises(Forbidden):
             await confirm(uow, referral, staff=staff)
-    with pytest.raises(NotFound):
+    # a form that is not there is refused like another branch's: a refusal never tells which
+    with pytest.raises(Forbidden, match="no referral nope that you may see"):
         await handlers.confirm_referral(
             handlers.ConfirmReferral(WM, CLOSE, "nope", True, MarketingResult.SOLD), uow, RULES
+        )
+    with pytest.raises(NotFound):
+        await handlers.withdraw_referral(
+            handlers.WithdrawReferral(Staff("ho", Role.HEAD_OFFICE, "HO"), CLOSE, "nope", "x"), uow
         )
 
 

@@ -229,7 +229,7 @@ async def get_referral(
     async with _container(request).engine.connect() as conn:
         rows = await views.referrals_by_ids(conn, [str(referral_id)])
     if not rows:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no referral {referral_id}")
+        raise access.missing(staff, "referral", str(referral_id))
     row = rows[0]
     access.check_may_read_referral(
         staff, branch_id=row.branch_id, referred_by=row.referred_by, wealth_manager_id=row.wealth_manager_id
@@ -900,7 +900,7 @@ async def _activity_out(request: Request, activity_id: str, staff: Staff) -> Act
     async with _container(request).engine.connect() as conn:
         row = await views.activity(conn, activity_id)
         if row is None:
-            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no marketing activity {activity_id}")
+            raise access.missing(staff, "marketing activity", activity_id)
         access.check_may_read_marketing(staff, row.branch_id)
         prospects = await views.prospects_by_ids(
             conn, [p["prospect_id"] for p in row.participants if p["prospect_id"]]
