@@ -9,6 +9,7 @@ Nothing here reveals a tier, a score or an amount: the referral service holds no
 
 from branchflow_contracts import ReferralSource
 from branchflow_runtime.auth import Role, Staff
+from branchflow_runtime.i18n import N_
 from referral.domain.refusals import NotFound
 
 HEADS = frozenset({Role.DEPUTY_BRANCH_HEAD, Role.BRANCH_HEAD})
@@ -47,7 +48,22 @@ REFERRAL_READERS = frozenset({*FILERS, *HEADS, Role.HEAD_OFFICE})
 
 
 class Forbidden(PermissionError):
-    """The caller may not do or see this (HTTP 403); the message says why."""
+    """The caller may not do or see this (HTTP 403); the message says why. ``template`` is a
+    marked text (translated where it is shown) with named placeholders filled from ``params``."""
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = params
+        self.message = template.format(**params)
+        super().__init__(self.message)
+
+
+MISSING = {
+    "referral": N_("no referral {key} that you may see"),
+    "suggestion": N_("no suggestion {key} that you may see"),
+    "follow-up entry": N_("no follow-up entry {key} that you may see"),
+    "marketing activity": N_("no marketing activity {key} that you may see"),
+}
 
 
 def missing(staff: Staff, what: str, key: str) -> Exception:
@@ -56,16 +72,16 @@ def missing(staff: Staff, what: str, key: str) -> Exception:
     tells whether a record exists (the runtime's access policy does the same)."""
     if staff.role is Role.HEAD_OFFICE:
         return NotFound(what, key)
-    return Forbidden(f"no {what} {key} that you may see")
+    return Forbidden(MISSING[what], key=key)
 
 
 def _in_branch(staff: Staff, branch_id: str) -> bool:
     return staff.role is Role.HEAD_OFFICE or staff.branch_id == branch_id
 
 
-def _require(allowed: bool, reason: str) -> None:
-    if not allowed:
-        raise Forbidden(reason)
+def _require(condition: bool, reason: str, /, **params: object) -> None:
+    if not condition:
+        raise Forbidden(reason, **params)
 
 
 # forms
@@ -76,9 +92,13 @@ def may_file(staff: Staff, source: ReferralSource) -> bool:
 
 
 def check_may_file(staff: Staff, source: ReferralSource) -> None:
-    allowed = ", ".join(sorted(FILING_SOURCES.get(staff.role, ()))) or "none"
+    allowed = ", ".join(sorted(FILING_SOURCES.get(staff.role, ()))) or "-"
     _require(
-        may_file(staff, source), f"role {staff.role} does not file {source} referrals (files: {allowed})"
+        may_file(staff, source),
+        N_("role {role} does not file {source} referrals (files: {allowed})"),
+        role=staff.role,
+        source=source,
+        allowed=allowed,
     )
 
 
@@ -94,7 +114,7 @@ def may_read_referral(staff: Staff, *, branch_id: str, referred_by: str, wealth_
 def check_may_read_referral(staff: Staff, **form) -> None:
     _require(
         may_read_referral(staff, **form),
-        "only its filer, its wealth manager and the branch's managers read a form",
+        N_("only its filer, its wealth manager and the branch's managers read a form"),
     )
 
 
@@ -104,7 +124,8 @@ def check_may_confirm(staff: Staff, *, branch_id: str, wealth_manager_id: str) -
         staff.role is Role.WEALTH_MANAGER
         and staff.staff_id == wealth_manager_id
         and staff.branch_id == branch_id,
-        f"only wealth manager {wealth_manager_id}, whom the form names, confirms it",
+        N_("only wealth manager {wealth_manager_id}, whom the form names, confirms it"),
+        wealth_manager_id=wealth_manager_id,
     )
 
 
@@ -112,7 +133,7 @@ def check_may_withdraw(staff: Staff, *, branch_id: str, referred_by: str) -> Non
     """Whoever filed the form, or the branch's lobby manager who keeps the forms."""
     _require(
         staff.branch_id == branch_id and (staff.staff_id == referred_by or staff.role is Role.LOBBY_MANAGER),
-        "only whoever filed the form, or the branch's lobby manager, withdraws it",
+        N_("only whoever filed the form, or the branch's lobby manager, withdraws it"),
     )
 
 
@@ -141,52 +162,53 @@ def sees_personal_data(staff: Staff, *, referred_by: str | None, wealth_manager_
 def check_may_handle_suggestions(staff: Staff, branch_id: str) -> None:
     _require(
         staff.role in SUGGESTION_HANDLERS and staff.branch_id == branch_id,
-        "only the branch's lobby manager files or dismisses its suggestions",
+        N_("only the branch's lobby manager files or dismisses its suggestions"),
     )
 
 
 def check_may_read_suggestions(staff: Staff, branch_id: str) -> None:
     _require(
-        staff.role in SUGGESTION_READERS and _in_branch(staff, branch_id), "suggestions are the lobby's list"
+        staff.role in SUGGESTION_READERS and _in_branch(staff, branch_id),
+        N_("suggestions are the lobby's list"),
     )
 
 
 def check_may_read_day(staff: Staff, branch_id: str) -> None:
     _require(
         staff.role in DAY_READERS and _in_branch(staff, branch_id),
-        "a branch's day is read by its lobby manager and heads, and head office",
+        N_("a branch's day is read by its lobby manager and heads, and head office"),
     )
 
 
 def check_may_close_day(staff: Staff, branch_id: str) -> None:
     _require(
         staff.role in DAY_CLOSERS and staff.branch_id == branch_id,
-        "only the branch's lobby manager closes its day",
+        N_("only the branch's lobby manager closes its day"),
     )
 
 
 def check_may_reopen_day(staff: Staff, branch_id: str) -> None:
     _require(
         staff.role in DAY_REOPENERS and staff.branch_id == branch_id,
-        "only the branch's lobby manager or head reopens a closed day",
+        N_("only the branch's lobby manager or head reopens a closed day"),
     )
 
 
 def check_may_read_counts(staff: Staff, branch_id: str | None) -> None:
     """A branch's counts: its lobby manager and heads, and head office; every branch: head office."""
     if branch_id is None:
-        _require(staff.role in ALL_BRANCH_COUNT_READERS, "only head office reads every branch's counts")
+        _require(staff.role in ALL_BRANCH_COUNT_READERS, N_("only head office reads every branch's counts"))
     else:
         _require(
             staff.role in COUNT_READERS and _in_branch(staff, branch_id),
-            "a branch's counts are read by its lobby manager and heads, and head office",
+            N_("a branch's counts are read by its lobby manager and heads, and head office"),
         )
 
 
 def check_may_read_summary(staff: Staff, branch_id: str) -> None:
     _require(
         staff.role in SUMMARY_READERS and _in_branch(staff, branch_id),
-        "the monthly summary is for the branch's heads and head office",
+        N_("the monthly summary is for the branch's heads and head office"),
     )
 
 
@@ -205,8 +227,10 @@ def may_read_entry(staff: Staff, *, branch_id: str, wealth_manager_id: str) -> b
 def check_may_read_entry(staff: Staff, *, branch_id: str, wealth_manager_id: str) -> None:
     _require(
         may_read_entry(staff, branch_id=branch_id, wealth_manager_id=wealth_manager_id),
-        "the follow-up register is confidential: only its wealth manager, the branch's heads and head "
-        "office read it",
+        N_(
+            "the follow-up register is confidential: only its wealth manager, the branch's heads and head "
+            "office read it"
+        ),
     )
 
 
@@ -215,7 +239,8 @@ def check_may_write_entry(staff: Staff, *, branch_id: str, wealth_manager_id: st
         staff.role is Role.WEALTH_MANAGER
         and staff.staff_id == wealth_manager_id
         and staff.branch_id == branch_id,
-        f"only wealth manager {wealth_manager_id}, who owns the entry, writes in it",
+        N_("only wealth manager {wealth_manager_id}, who owns the entry, writes in it"),
+        wealth_manager_id=wealth_manager_id,
     )
 
 
@@ -224,7 +249,10 @@ def check_may_read_register_of(staff: Staff, wealth_manager_id: str) -> None:
     head office."""
     _require(
         staff.role in HEADS or staff.role is Role.HEAD_OFFICE or staff.staff_id == wealth_manager_id,
-        "a wealth manager's register and diary are read by the manager, the branch's heads and head office",
+        N_(
+            "a wealth manager's register and diary are read by the manager, the branch's heads and "
+            "head office"
+        ),
     )
 
 
@@ -236,7 +264,7 @@ def sees_entry_personal_data(staff: Staff, *, wealth_manager_id: str) -> bool:
 def check_may_read_access_log(staff: Staff, branch_id: str) -> None:
     _require(
         staff.role in ACCESS_LOG_READERS and _in_branch(staff, branch_id),
-        "the register's access log is read by the branch head and head office",
+        N_("the register's access log is read by the branch head and head office"),
     )
 
 
@@ -246,14 +274,14 @@ def check_may_read_access_log(staff: Staff, branch_id: str) -> None:
 def check_may_market(staff: Staff, branch_id: str) -> None:
     _require(
         staff.role in MARKETERS and staff.branch_id == branch_id,
-        "targeted marketing is recorded by the branch's marketing and wealth managers",
+        N_("targeted marketing is recorded by the branch's marketing and wealth managers"),
     )
 
 
 def check_may_read_marketing(staff: Staff, branch_id: str) -> None:
     _require(
         staff.role in MARKETING_READERS and _in_branch(staff, branch_id),
-        "marketing activities are read by the branch's marketing and wealth managers and heads",
+        N_("marketing activities are read by the branch's marketing and wealth managers and heads"),
     )
 
 

@@ -23,6 +23,7 @@ from referral.domain.refusals import Invalid, NotFound, Refused
 from referral.domain.rules import ReferralRules
 from referral.entrypoints.api import router
 from referral.entrypoints.consumers import register_consumers
+from referral.labels import say
 from referral.unit_of_work import EVENT_SOURCE
 
 log = logging.getLogger("referral")
@@ -74,17 +75,19 @@ class Container(ServiceRuntime):
 
 
 def install_refusals(app: FastAPI) -> None:
-    """The domain's refusals as HTTP: 409 with a code, 422 naming the field, 403, 404."""
+    """The domain's refusals as HTTP, worded in the caller's language: 409 with a code, 422 naming
+    the field, 403, 404."""
 
     async def refused(request: Request, exc: Refused) -> JSONResponse:
-        return JSONResponse({"code": str(exc.code), "detail": exc.message}, status_code=409)
+        return JSONResponse({"code": str(exc.code), "detail": say(exc.template, exc.params)}, status_code=409)
 
     async def invalid(request: Request, exc: Invalid) -> JSONResponse:
-        error = {"type": "value_error", "loc": ["body", *exc.field.split(".")], "msg": exc.message}
+        message = say(exc.template, exc.params)
+        error = {"type": "value_error", "loc": ["body", *exc.field.split(".")], "msg": message}
         return JSONResponse({"detail": [error]}, status_code=422)
 
     async def forbidden(request: Request, exc: Forbidden) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=403)
+        return JSONResponse({"detail": say(exc.template, exc.params)}, status_code=403)
 
     async def not_found(request: Request, exc: NotFound) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=404)

@@ -33,7 +33,7 @@ from referral.domain.periods import (
     previous_month,
 )
 from referral.domain.referral import AgreedContact, Referral
-from referral.domain.refusals import Invalid, NotFound, Refusal, Refused
+from referral.domain.refusals import N_, Invalid, NotFound, Refusal, Refused
 from referral.domain.rules import ReferralRules
 from referral.domain.suggestion import Suggestion
 from referral.unit_of_work import UnitOfWork
@@ -468,7 +468,7 @@ async def plan_contact(cmd: PlanContact, uow: UnitOfWork) -> PlannedContact:
     async with uow:
         entry = await _entry(uow, cmd.entry_id, cmd.staff)
         if cmd.day < branch_day(cmd.at):
-            raise Invalid("day", "a contact is planned for today or later")
+            raise Invalid("day", N_("a contact is planned for today or later"))
         planned = entry.plan_contact(day=cmd.day, way=cmd.way, at_time=cmd.at_time, purpose=cmd.purpose)
         await uow.repo.add_planned_contact(planned)
         await uow.commit()
@@ -519,11 +519,11 @@ async def record_attempt(cmd: RecordAttempt, uow: UnitOfWork, rules: ReferralRul
     proposes to abandon."""
     if (cmd.result is AttemptResult.MEETING_AGREED) != (cmd.meeting is not None):
         raise Invalid(
-            "meeting", "a meeting (time and place) comes with the result meeting_agreed, and only with it"
+            "meeting", N_("a meeting (time and place) comes with the result meeting_agreed, and only with it")
         )
     attempted_at = cmd.attempted_at or cmd.at
     if attempted_at > cmd.at:
-        raise Invalid("attempted_at", "an attempt is recorded after it was made")
+        raise Invalid("attempted_at", N_("an attempt is recorded after it was made"))
     async with uow:
         entry = await _entry(uow, cmd.entry_id, cmd.staff)
         if (
@@ -560,7 +560,7 @@ async def _appoint(
     uow: UnitOfWork, entry: FollowUpEntry, meeting: AgreedMeeting, at: datetime
 ) -> Appointment:
     if meeting.meets_at < at:
-        raise Invalid("meeting.meets_at", "an appointment is for a time to come")
+        raise Invalid("meeting.meets_at", N_("an appointment is for a time to come"))
     appointment = entry.make_appointment(meets_at=meeting.meets_at, place=meeting.place, note=meeting.note)
     await uow.repo.add_appointment(appointment, at)
     uow.emit(entry.appointment_event(appointment, at), key=entry.subject.key)

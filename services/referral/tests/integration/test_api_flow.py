@@ -182,3 +182,31 @@ async def test_who_may_do_what(client):
     head_office = auth(Role.HEAD_OFFICE, "ho-1", "HO")
     assert (await client.get(f"/referrals/{uuid.uuid4()}", headers=head_office)).status_code == 404
     assert (await client.get(f"/referrals/{referral_id}", headers=head_office)).status_code == 200
+
+
+async def test_refusals_are_in_chinese_unless_english_is_asked_for(client):
+    first = await file(client, TELLER, customer_id="LANG1", status="referred")
+    chinese = {**TELLER_2, "Accept-Language": "zh-CN"}
+    again = await client.post(
+        "/referrals",
+        json={"customer_id": "LANG1", "status": "referred", "wealth_manager_id": "wm-flow"},
+        headers=chinese,
+    )
+    assert again.status_code == 409 and again.headers["content-language"] == "zh-CN"
+    assert again.json()["code"] == "already_referred"
+    assert (
+        again.json()["detail"].startswith("该客户已于 ")
+        and first.json()["referral_id"] in again.json()["detail"]
+    )
+    refused = await client.post(
+        f"/referrals/{first.json()['referral_id']}/confirmation",
+        json={"met": True, "result": "sold"},
+        headers={**auth(Role.WEALTH_MANAGER, "wm-x", "BRFLOW"), "Accept-Language": "zh-CN"},
+    )
+    assert refused.json()["detail"] == "只有推介表所指的理财经理 wm-flow 可以确认"
+    invalid = await client.post(
+        "/referrals",
+        json={"customer_id": "LANG2", "status": "pending", "wealth_manager_id": "wm-flow"},
+        headers=chinese,
+    )
+    assert invalid.json()["detail"][0]["msg"] == "待跟进的推介须填写约定的联络时间和方式"

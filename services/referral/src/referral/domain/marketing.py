@@ -11,7 +11,7 @@ from enum import StrEnum
 from branchflow_contracts import ReferralSource, ReferralStatus
 from referral.domain.people import Subject
 from referral.domain.referral import AgreedContact, Referral
-from referral.domain.refusals import Invalid, NotFound, Refusal, Refused
+from referral.domain.refusals import N_, Invalid, NotFound, Refusal, Refused
 
 
 class ActivityKind(StrEnum):
@@ -72,9 +72,9 @@ class MarketingActivity:
         cls, *, introducer_customer_id: str, introduced: list[Subject], **common
     ) -> "MarketingActivity":
         if not introduced:
-            raise Invalid("introduced", "an introduction names at least one person introduced")
+            raise Invalid("introduced", N_("an introduction names at least one person introduced"))
         if any(s.customer_id == introducer_customer_id for s in introduced):
-            raise Invalid("introduced", "the introducer cannot introduce themselves")
+            raise Invalid("introduced", N_("the introducer cannot introduce themselves"))
         people = [Participant(s, ParticipantRole.INTRODUCED) for s in introduced]
         return cls(
             ActivityKind.INTRODUCTION,
@@ -86,7 +86,7 @@ class MarketingActivity:
     @classmethod
     def field_visit(cls, *, place: str, met: list[Subject], **common) -> "MarketingActivity":
         if not met:
-            raise Invalid("met", "a field visit names at least one customer met")
+            raise Invalid("met", N_("a field visit names at least one customer met"))
         return cls(
             ActivityKind.FIELD_VISIT,
             participants=[Participant(s, ParticipantRole.MET) for s in met],
@@ -106,7 +106,7 @@ class MarketingActivity:
     ) -> "MarketingActivity":
         """``attendees``: each attendee with the friends they brought (可邀请他们带一两位朋友来参加)."""
         if kind not in (ActivityKind.SEMINAR, ActivityKind.SALON):
-            raise Invalid("kind", f"a seminar is a seminar or a salon, not {kind}")
+            raise Invalid("kind", N_("a seminar is a seminar or a salon, not {kind}"), kind=kind)
         people = []
         for attendee, friends in attendees:
             host = Participant(attendee, ParticipantRole.ATTENDEE)
@@ -166,7 +166,9 @@ class MarketingActivity:
         """The introducer was thanked (引荐成功后…表示感谢); ``reward_due`` flags a reward."""
         if self.kind is not ActivityKind.INTRODUCTION:
             raise Invalid(
-                "activity_id", f"only an introduction has an introducer to thank, not a {self.kind}"
+                "activity_id",
+                N_("only an introduction has an introducer to thank, not a {kind}"),
+                kind=self.kind,
             )
         if self.thanked_at is not None:
             if self.reward_due == reward_due:

@@ -6,7 +6,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from referral.domain.refusals import Invalid
+from referral.domain.refusals import N_, Invalid
 
 PROSPECT_PREFIX = "P"
 _PHONE = re.compile(r"^\+?[0-9]{7,20}$")
@@ -20,7 +20,9 @@ def normalize_phone(raw: str) -> str:
     """Digits (and a leading +), without the spaces and dashes people type."""
     phone = re.sub(r"[\s-]", "", raw)
     if not _PHONE.match(phone):
-        raise Invalid("phone", f"{raw!r} is not a phone number (7 to 20 digits, an optional leading +)")
+        raise Invalid(
+            "phone", N_("'{phone}' is not a phone number (7 to 20 digits, an optional leading +)"), phone=raw
+        )
     return phone
 
 
@@ -34,7 +36,7 @@ class Prospect:
     @classmethod
     def of(cls, name: str, phone: str) -> "Prospect":
         if not name.strip():
-            raise Invalid("name", "a prospect needs a name")
+            raise Invalid("name", N_("a prospect needs a name"))
         return cls(name=name.strip(), phone=normalize_phone(phone))
 
 
@@ -48,7 +50,9 @@ class Subject:
 
     def __post_init__(self) -> None:
         if (self.customer_id is None) == (self.prospect_id is None):
-            raise Invalid("customer_id", "give either a customer id or a prospect (name and phone), not both")
+            raise Invalid(
+                "customer_id", N_("give either a customer id or a prospect (name and phone), not both")
+            )
 
     @property
     def key(self) -> str:

@@ -21,7 +21,7 @@ from branchflow_contracts import (
 )
 from referral.domain.people import Subject
 from referral.domain.periods import branch_day
-from referral.domain.refusals import Invalid, Refusal, Refused
+from referral.domain.refusals import N_, Invalid, Refusal, Refused
 
 OPEN_STATUSES = frozenset({ReferralStatus.REFERRED, ReferralStatus.PENDING})
 
@@ -85,12 +85,12 @@ class Referral:
         """A new form, ``referred`` (handed over on the spot) or ``pending`` (card handed, contact
         agreed: the time and way are required, and the time is not before the filing)."""
         if status not in OPEN_STATUSES:
-            raise Invalid("status", f"a form is filed as referred or pending, not {status}")
+            raise Invalid("status", N_("a form is filed as referred or pending, not {status}"), status=status)
         if status is ReferralStatus.PENDING:
             if contact is None:
-                raise Invalid("contact", "a pending referral needs the agreed contact time and way")
+                raise Invalid("contact", N_("a pending referral needs the agreed contact time and way"))
             if contact.at < at.replace(second=0, microsecond=0):
-                raise Invalid("contact.at", "the agreed contact time is before the referral")
+                raise Invalid("contact.at", N_("the agreed contact time is before the referral"))
         return cls(
             referral_id=referral_id or str(uuid.uuid4()),
             branch_id=branch_id,
@@ -142,16 +142,8 @@ class Referral:
     def confirm(self, *, by: str, met: bool, result: MarketingResult, at: datetime) -> bool:
         """The wealth manager confirms the meeting and its marketing result. True when the form
         changed; False when it was confirmed so already."""
-        if self.status is ReferralStatus.CONFIRMED:
-            if (self.met, self.result) == (met, result):
-                return False
-            raise Refused(
-                Refusal.ALREADY_CONFIRMED,
-                by=self.closed_by,
-                at=self.closed_at,
-                met=self.met,
-                result=self.result,
-            )
+        if self.status is ReferralStatus.CONFIRMED and (self.met, self.result) == (met, result):
+            return False  # confirmed so already: a retry
         self._refuse_unless_open()
         if self.status is ReferralStatus.PENDING:
             raise Refused(Refusal.PENDING_IS_COPIED)
@@ -183,13 +175,7 @@ class Referral:
 
     def _refuse_unless_open(self) -> None:
         if self.status is ReferralStatus.CONFIRMED:
-            raise Refused(
-                Refusal.ALREADY_CONFIRMED,
-                by=self.closed_by,
-                at=self.closed_at,
-                met=self.met,
-                result=self.result,
-            )
+            raise Refused(Refusal.ALREADY_CONFIRMED, by=self.closed_by, at=self.closed_at, result=self.result)
         if self.status is ReferralStatus.COPIED:
             raise Refused(Refusal.ALREADY_COPIED, by=self.closed_by, at=self.closed_at)
         if self.status is ReferralStatus.WITHDRAWN:

@@ -6,6 +6,12 @@ right whatever the state (422), naming the field."""
 from enum import StrEnum
 
 
+def N_(message: str) -> str:
+    """Marks a text for the referral catalogue (``make i18n``); it is translated where it is shown,
+    in the caller's language. The domain imports no framework, so the marker is this one."""
+    return message
+
+
 class Refusal(StrEnum):
     # filing
     FOLLOWED_UP_RECENTLY = "followed_up_recently"
@@ -35,35 +41,52 @@ class Refusal(StrEnum):
 
 
 REFUSAL_TEXTS: dict[Refusal, str] = {
-    Refusal.FOLLOWED_UP_RECENTLY: "A wealth manager already followed this customer up on {judged_on}; "
-    "no new referral before {until}.",
-    Refusal.ALREADY_REFERRED: "This customer was already referred on {day} (form {referral_id}); "
-    "it awaits the wealth manager's confirmation.",
-    Refusal.ALREADY_FOLLOWED_UP: "A wealth manager is already following this customer up.",
-    Refusal.DAY_CLOSED: "The branch's day {day} was closed at {closed_at}; the lobby manager can reopen it.",
-    Refusal.REFERRAL_ID_TAKEN: "Referral {referral_id} exists with other content; use a new id.",
-    Refusal.ALREADY_CONFIRMED: "The referral was already confirmed by {by} at {at} "
-    "(met: {met}, result: {result}).",
-    Refusal.ALREADY_COPIED: "The referral was already copied into the follow-up register by {by} at {at}.",
-    Refusal.WITHDRAWN: "The referral was withdrawn by {by} at {at}.",
-    Refusal.PENDING_IS_COPIED: "A pending referral did not meet a wealth manager: copy it into the "
-    "follow-up register instead of confirming a meeting.",
-    Refusal.REFERRED_IS_CONFIRMED: "The customer was handed to the wealth manager on the spot: confirm "
-    "the meeting and its result instead of copying it.",
-    Refusal.NOT_MET_NEEDS_FOLLOW_UP: "A customer the wealth manager did not meet can only be followed up, "
-    "not judged {result}.",
-    Refusal.CLOSED_FORM_NOT_WITHDRAWN: "Only a form still awaiting the wealth manager can be withdrawn; "
-    "this one is {status}.",
-    Refusal.SUGGESTION_ACTED_ON: "The suggestion was already {status} by {by} at {at}.",
-    Refusal.DAY_HAS_OPEN_FORMS: "The day cannot be closed: {count} form(s) still await the wealth "
-    "manager ({referral_ids}).",
-    Refusal.DAY_NOT_OVER: "The day {day} has not begun yet in the branch.",
-    Refusal.ENTRY_CLOSED: "The follow-up entry is closed ({status}) since {at}.",
-    Refusal.ABANDON_NOT_PROPOSED: "Abandoning is proposed after {needed} failed contacts in a row; "
-    "this entry has {failures}.",
-    Refusal.ALREADY_HANDED_OVER: "This person was already handed over to wealth manager {wealth_manager_id} "
-    "(referral {referral_id}).",
-    Refusal.ALREADY_THANKED: "The introducer was already thanked at {at}.",
+    Refusal.FOLLOWED_UP_RECENTLY: N_(
+        "A wealth manager already followed this customer up on {judged_on}; no new referral before {until}."
+    ),
+    Refusal.ALREADY_REFERRED: N_(
+        "This customer was already referred on {day} (form {referral_id}); "
+        "it awaits the wealth manager's confirmation."
+    ),
+    Refusal.ALREADY_FOLLOWED_UP: N_("A wealth manager is already following this customer up."),
+    Refusal.DAY_CLOSED: N_(
+        "The branch's day {day} was closed at {closed_at}; the lobby manager can reopen it."
+    ),
+    Refusal.REFERRAL_ID_TAKEN: N_("Referral {referral_id} exists with other content; use a new id."),
+    Refusal.ALREADY_CONFIRMED: N_(
+        "The referral was already confirmed by {by} at {at}, with the result {result}."
+    ),
+    Refusal.ALREADY_COPIED: N_(
+        "The referral was already copied into the follow-up register by {by} at {at}."
+    ),
+    Refusal.WITHDRAWN: N_("The referral was withdrawn by {by} at {at}."),
+    Refusal.PENDING_IS_COPIED: N_(
+        "A pending referral did not meet a wealth manager: copy it into the "
+        "follow-up register instead of confirming a meeting."
+    ),
+    Refusal.REFERRED_IS_CONFIRMED: N_(
+        "The customer was handed to the wealth manager on the spot: confirm "
+        "the meeting and its result instead of copying it."
+    ),
+    Refusal.NOT_MET_NEEDS_FOLLOW_UP: N_(
+        "A customer the wealth manager did not meet can only be followed up, not judged {result}."
+    ),
+    Refusal.CLOSED_FORM_NOT_WITHDRAWN: N_(
+        "Only a form still awaiting the wealth manager can be withdrawn; this one is {status}."
+    ),
+    Refusal.SUGGESTION_ACTED_ON: N_("The suggestion was already {status} by {by} at {at}."),
+    Refusal.DAY_HAS_OPEN_FORMS: N_(
+        "The day cannot be closed: {count} form(s) still await the wealth manager ({referral_ids})."
+    ),
+    Refusal.DAY_NOT_OVER: N_("The day {day} has not begun yet in the branch."),
+    Refusal.ENTRY_CLOSED: N_("The follow-up entry is closed ({status}) since {at}."),
+    Refusal.ABANDON_NOT_PROPOSED: N_(
+        "Abandoning is proposed after {needed} failed contacts in a row; this entry has {failures}."
+    ),
+    Refusal.ALREADY_HANDED_OVER: N_(
+        "This person was already handed over to wealth manager {wealth_manager_id} (referral {referral_id})."
+    ),
+    Refusal.ALREADY_THANKED: N_("The introducer was already thanked at {at}."),
 }
 
 
@@ -72,18 +95,22 @@ class Refused(Exception):
 
     def __init__(self, code: Refusal, **params: object) -> None:
         self.code = code
+        self.template = REFUSAL_TEXTS[code]
         self.params = params
-        self.message = REFUSAL_TEXTS[code].format(**params)
+        self.message = self.template.format(**params)
         super().__init__(self.message)
 
 
 class Invalid(ValueError):
-    """Input that cannot be right in any state (HTTP 422): names the field and says why."""
+    """Input that cannot be right in any state (HTTP 422): names the field and says why.
+    ``template`` is a marked text with named placeholders, filled from ``params``."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, template: str, **params: object) -> None:
         self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
+        self.template = template
+        self.params = params
+        self.message = template.format(**params)
+        super().__init__(f"{field}: {self.message}")
 
 
 class NotFound(LookupError):
