@@ -13,7 +13,7 @@ from branchflow_runtime.auth import Role
 from identify.bootstrap import create_app as create_identify
 from identify.config import IdentifySettings
 
-from .conftest import auth
+from .conftest import auth, client_of
 
 pytestmark = pytest.mark.connected
 
@@ -49,9 +49,10 @@ async def identify(kafka_broker, database_factory):
 
 
 @pytest.fixture(scope="module")
-async def following(referral_app):
-    """The referral service's consumer group has joined."""
-    await asyncio.wait_for(referral_app.state.container.consumers_ready.wait(), 60)
+async def client(following_app):
+    """This module's referral service is the one following customer.identified."""
+    async with client_of(following_app) as http:
+        yield http
 
 
 async def observe(identify, customer_id: str, body: dict) -> dict:
@@ -71,7 +72,7 @@ async def suggestion_of(client, customer_id: str, timeout: float = 30.0) -> dict
             await asyncio.sleep(0.2)
 
 
-async def test_an_observation_becomes_a_suggestion_filed_with_one_action(identify, client, following):
+async def test_an_observation_becomes_a_suggestion_filed_with_one_action(identify, client):
     observed = await observe(identify, "SUG1", RICH_WALK_IN)
     assert observed["guidance"]["call_wealth_manager"] is True
     await observe(identify, "SUG2", {"purpose": "small_cash"})  # ordinary: no suggestion
@@ -106,7 +107,7 @@ async def test_an_observation_becomes_a_suggestion_filed_with_one_action(identif
     assert again.status_code == 409 and again.json()["code"] == "suggestion_acted_on"
 
 
-async def test_a_customer_judged_not_premium_is_not_suggested(identify, client, referral_app, following):
+async def test_a_customer_judged_not_premium_is_not_suggested(identify, client, following_app):
     filed = await client.post(
         "/referrals",
         json={"customer_id": "SUG3", "status": "referred", "wealth_manager_id": "wm-sug"},
@@ -120,7 +121,7 @@ async def test_a_customer_judged_not_premium_is_not_suggested(identify, client, 
     assert judged.status_code == 200, judged.text
     observed = await observe(identify, "SUG3", RICH_WALK_IN)
     assert observed["guidance"]["call_wealth_manager"] is True  # identify does not know yet (later phase)
-    await consumed(identify, referral_app, observed["identification_id"])
+    await consumed(identify, following_app, observed["identification_id"])
     listed = (await client.get(f"/branches/{BRANCH}/suggestions", headers=LOBBY)).json()
     assert "SUG3" not in [s["customer_id"] for s in listed]
 
