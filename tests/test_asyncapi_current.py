@@ -16,3 +16,13 @@ def test_identify_document_names_its_channels_and_payloads():
     assert {"customer.identified", "core.transaction-posted"} <= addresses
     assert "CustomerIdentified" in str(doc["components"]["schemas"])
     assert set(SERVICES) == {p.parent.name for p in map(committed_path, SERVICES)}
+
+
+def test_referral_document_names_every_event_it_publishes_and_what_it_consumes():
+    from branchflow_contracts import REFERRAL_EVENTS
+
+    doc = yaml.safe_load(generate("referral"))
+    addresses = {channel["address"] for channel in doc["channels"].values()}
+    assert {str(contract.topic) for contract in REFERRAL_EVENTS} | {"customer.identified"} == addresses
+    schemas = str(doc["components"]["schemas"])
+    assert all(contract.__name__ in schemas for contract in REFERRAL_EVENTS)

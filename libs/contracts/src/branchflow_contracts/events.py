@@ -138,27 +138,3 @@ class TransactionPosted(EventContract):
     amount: Decimal = Field(gt=0)
     currency: str = Field(default="CNY", min_length=3, max_length=3)
     posted_at: AwareDatetime
-
-
-ALL_EVENTS: tuple[type[EventContract], ...] = (
-    CustomerIdentified,
-    CustomerRerated,
-    CustomerReferred,
-    ComplaintEscalated,
-    PlanDue,
-    TransactionPosted,
-)
-
-
-def contract_for_type(ce_type: str) -> type[EventContract]:
-    for contract in ALL_EVENTS:
-        if contract.ce_type == ce_type:
-            return contract
-    raise KeyError(f"unknown CloudEvents type {ce_type!r}")
-
-
-def contract_for_topic(topic: str) -> type[EventContract]:
-    for contract in ALL_EVENTS:
-        if contract.topic == topic:
-            return contract
-    raise KeyError(f"no contract for topic {topic!r}")

@@ -13,6 +13,15 @@ import gettext
 from enum import StrEnum
 from pathlib import Path
 
+from branchflow_contracts.referral import (
+    AttemptResult,
+    ContactWay,
+    FollowUpStatus,
+    MarketingResult,
+    ReferralSource,
+    ReferralStatus,
+    Verdict,
+)
 from branchflow_contracts.vocabulary import (
     Channel,
     CustomerTier,
@@ -68,6 +77,50 @@ LABELS: dict[type[StrEnum], dict[StrEnum, str]] = {
         VisitPurpose.LARGE_CASH: NC_("VisitPurpose", "Large cash deposit or withdrawal"),
         VisitPurpose.INVESTMENT: NC_("VisitPurpose", "Wealth management and investment"),
         VisitPurpose.OTHER: NC_("VisitPurpose", "Other business"),
+    },
+    # referral (DOMAIN.md §2)
+    ReferralStatus: {
+        ReferralStatus.REFERRED: NC_("ReferralStatus", "Referred on the spot"),
+        ReferralStatus.PENDING: NC_("ReferralStatus", "To follow up"),
+        ReferralStatus.CONFIRMED: NC_("ReferralStatus", "Confirmed by the wealth manager"),
+        ReferralStatus.COPIED: NC_("ReferralStatus", "Copied into the follow-up register"),
+        ReferralStatus.WITHDRAWN: NC_("ReferralStatus", "Withdrawn"),
+    },
+    ReferralSource: {
+        ReferralSource.LOBBY: NC_("ReferralSource", "Lobby"),
+        ReferralSource.COUNTER: NC_("ReferralSource", "Counter"),
+        ReferralSource.INTRODUCTION: NC_("ReferralSource", "Introduction by a customer"),
+        ReferralSource.FIELD_VISIT: NC_("ReferralSource", "Field visit"),
+        ReferralSource.SEMINAR: NC_("ReferralSource", "Seminar or salon"),
+    },
+    MarketingResult: {
+        MarketingResult.SOLD: NC_("MarketingResult", "Sold"),
+        MarketingResult.FOLLOW_UP: NC_("MarketingResult", "To follow up"),
+        MarketingResult.NOT_PREMIUM: NC_("MarketingResult", "Not a premium customer"),
+    },
+    ContactWay: {
+        ContactWay.PHONE: NC_("ContactWay", "Phone"),
+        ContactWay.EMAIL: NC_("ContactWay", "E-mail"),
+        ContactWay.LETTER: NC_("ContactWay", "Letter"),
+        ContactWay.VISIT: NC_("ContactWay", "Visit"),
+    },
+    AttemptResult: {
+        AttemptResult.REACHED: NC_("AttemptResult", "Reached"),
+        AttemptResult.MEETING_AGREED: NC_("AttemptResult", "Meeting agreed"),
+        AttemptResult.NO_ANSWER: NC_("AttemptResult", "No answer"),
+        AttemptResult.UNREACHABLE: NC_("AttemptResult", "Unreachable"),
+        AttemptResult.DECLINED: NC_("AttemptResult", "Declined"),
+    },
+    FollowUpStatus: {
+        FollowUpStatus.OPEN: NC_("FollowUpStatus", "Following up"),
+        FollowUpStatus.ABANDON_PROPOSED: NC_("FollowUpStatus", "Abandon proposed"),
+        FollowUpStatus.ABANDONED: NC_("FollowUpStatus", "Abandoned"),
+        FollowUpStatus.NOT_PREMIUM: NC_("FollowUpStatus", "Closed: not premium"),
+        FollowUpStatus.CONVERTED: NC_("FollowUpStatus", "Converted to relationship maintenance"),
+    },
+    Verdict: {
+        Verdict.PREMIUM: NC_("Verdict", "Premium"),
+        Verdict.NOT_PREMIUM: NC_("Verdict", "Not premium"),
     },
 }
 

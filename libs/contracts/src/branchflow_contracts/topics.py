@@ -9,6 +9,16 @@ class Topic(StrEnum):
     CUSTOMER_REFERRED = "customer.referred"
     COMPLAINT_ESCALATED = "complaint.escalated"
     RELATIONSHIP_PLAN_DUE = "relationship.plan-due"
+    # the referral service: forms, the follow-up register, the verdicts, the monthly figures
+    REFERRAL_CONFIRMED = "referral.confirmed"
+    REFERRAL_DAY_CLOSED = "referral.day-closed"
+    REFERRAL_MONTH_SUMMARIZED = "referral.month-summarized"
+    FOLLOW_UP_OPENED = "follow-up.opened"
+    FOLLOW_UP_ATTEMPT_RECORDED = "follow-up.attempt-recorded"
+    FOLLOW_UP_APPOINTMENT_MADE = "follow-up.appointment-made"
+    FOLLOW_UP_ABANDONED = "follow-up.abandoned"
+    CUSTOMER_JUDGED_NOT_PREMIUM = "customer.judged-not-premium"
+    CUSTOMER_CONVERTED = "customer.converted"
     # inbound from core banking
     CORE_TRANSACTION_POSTED = "core.transaction-posted"
 

@@ -1,0 +1,111 @@
+"""Wiring: the runtime's service start-up with the referral repository, broker, the bank's rules,
+the working calendar and the monthly summary job."""
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from faststream.kafka import KafkaBroker
+
+from branchflow_contracts import REFERRAL_EVENTS
+from branchflow_runtime.messaging.dead_letter import DeadLetterPolicy
+from branchflow_runtime.messaging.kafka import OutboxPublishers, create_kafka_broker
+from branchflow_runtime.service import ServiceRuntime, create_service_app
+from branchflow_runtime.workdays import WorkingCalendar
+from referral import handlers
+from referral.access import Forbidden
+from referral.adapters.repository import SqlReferralRepository
+from referral.config import ReferralSettings
+from referral.domain.refusals import Invalid, NotFound, Refused
+from referral.domain.rules import ReferralRules
+from referral.entrypoints.api import router
+from referral.entrypoints.consumers import register_consumers
+from referral.labels import say
+from referral.unit_of_work import EVENT_SOURCE
+
+log = logging.getLogger("referral")
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def build_broker(settings: ReferralSettings, container=None) -> tuple[KafkaBroker, OutboxPublishers]:
+    """The broker with every publisher and subscriber this service has (also used to generate
+    the AsyncAPI document, with ``container=None``)."""
+    broker = create_kafka_broker(settings, DeadLetterPolicy(settings.consumer_max_attempts))
+    publishers = OutboxPublishers(broker, list(REFERRAL_EVENTS))
+    if settings.start_consumers:
+        register_consumers(broker, container, settings)
+    return broker, publishers
+
+
+class Container(ServiceRuntime):
+    migrations = MIGRATIONS
+    event_source = EVENT_SOURCE
+    settings: ReferralSettings
+
+    def __init__(self, settings: ReferralSettings) -> None:
+        super().__init__(settings)
+        # the bank's files are checked before anything starts: a wrong one stops the service
+        self.rules = ReferralRules.from_toml(settings.rules_path)
+        self.calendar = WorkingCalendar.from_settings(settings)
+
+    def build_broker(self) -> tuple[KafkaBroker, OutboxPublishers]:
+        return build_broker(self.settings, self)
+
+    def repository(self, connection) -> SqlReferralRepository:
+        return SqlReferralRepository(connection)
+
+    def background_loops(self):
+        return [("monthly-summary", self._summarize_forever)] if self.settings.start_summary_job else []
+
+    async def _summarize_forever(self) -> None:
+        """Look now and then whether last month's summary is due; each branch's goes out once."""
+        while True:
+            try:
+                sent = await handlers.issue_monthly_summaries(
+                    self.unit_of_work, self.calendar, datetime.now(UTC)
+                )
+                if sent:
+                    log.info("monthly referral summaries sent: %s", sent)
+            except Exception:
+                log.exception("monthly summary failed; next try in %ss", self.settings.summary_check_seconds)
+            await asyncio.sleep(self.settings.summary_check_seconds)
+
+
+def install_refusals(app: FastAPI) -> None:
+    """The domain's refusals as HTTP, worded in the caller's language: 409 with a code, 422 naming
+    the field, 403, 404."""
+
+    async def refused(request: Request, exc: Refused) -> JSONResponse:
+        return JSONResponse({"code": str(exc.code), "detail": say(exc.template, exc.params)}, status_code=409)
+
+    async def invalid(request: Request, exc: Invalid) -> JSONResponse:
+        message = say(exc.template, exc.params)
+        error = {"type": "value_error", "loc": ["body", *exc.field.split(".")], "msg": message}
+        return JSONResponse({"detail": [error]}, status_code=422)
+
+    async def forbidden(request: Request, exc: Forbidden) -> JSONResponse:
+        return JSONResponse({"detail": say(exc.template, exc.params)}, status_code=403)
+
+    async def not_found(request: Request, exc: NotFound) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    app.add_exception_handler(Refused, refused)
+    app.add_exception_handler(Invalid, invalid)
+    app.add_exception_handler(Forbidden, forbidden)
+    app.add_exception_handler(NotFound, not_found)
+
+
+def create_app(settings: ReferralSettings | None = None) -> FastAPI:
+    app = create_service_app(
+        settings or ReferralSettings(),
+        Container,
+        title="Branchflow referral service",
+        description="Referral (推介): referral forms, the close of business, the follow-up register "
+        "and targeted marketing, with the counts staff are appraised on.",
+        routers=[router],
+    )
+    install_refusals(app)
+    return app

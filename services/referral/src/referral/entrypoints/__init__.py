@@ -1,0 +1,1 @@
+"""Entrypoints: the REST API, the Kafka consumers, the AsyncAPI document."""

@@ -1,0 +1,62 @@
+"""Kafka subscribers (FastStream). Thin: read the envelope, call the handler. Redeliveries are
+dropped by CloudEvents id (the inbox); poison messages go to ``<topic>.dlq``."""
+
+from faststream.kafka import KafkaBroker
+from faststream.kafka.annotations import KafkaMessage
+
+from branchflow_contracts import CustomerIdentified, CustomerRerated, Topic
+from branchflow_runtime.messaging import cloudevents_codec
+from branchflow_runtime.service import consumer_options
+from referral import handlers
+from referral.config import ReferralSettings
+
+
+def register_consumers(broker: KafkaBroker, container, settings: ReferralSettings) -> None:
+    @broker.subscriber(
+        str(Topic.CUSTOMER_IDENTIFIED),
+        **consumer_options(settings, default_group="referral"),
+        title=f"{Topic.CUSTOMER_IDENTIFIED}:referral",
+        description="An identification whose guidance calls a wealth manager becomes a suggested "
+        "referral on the lobby manager's list of the day; a higher tier lifts a not-premium block. "
+        f"Redeliveries are dropped by event id; poison messages go to `{Topic.CUSTOMER_IDENTIFIED}.dlq`.",
+    )
+    async def on_customer_identified(event: CustomerIdentified, message: KafkaMessage) -> None:
+        envelope = cloudevents_codec.decode(message.headers, message.raw_message.key, message.body)
+        await handlers.record_identification(
+            handlers.Identified(
+                event_id=envelope.get_id(),
+                topic=str(Topic.CUSTOMER_IDENTIFIED),
+                identification_id=event.identification_id,
+                customer_id=event.customer_id,
+                branch_id=event.branch_id,
+                tier=event.tier,
+                previous_tier=event.previous_tier,
+                calls_wealth_manager=event.guidance.call_wealth_manager,
+                reason=event.reason,
+                identified_at=event.identified_at,
+            ),
+            container.unit_of_work(),
+            container.rules,
+        )
+
+    @broker.subscriber(
+        str(Topic.CUSTOMER_RERATED),
+        **consumer_options(settings, default_group="referral"),
+        title=f"{Topic.CUSTOMER_RERATED}:referral",
+        description="A re-rating to a higher tier lifts a not-premium block (the customer may be "
+        f"referred again). Redeliveries are dropped by event id; poison messages go to "
+        f"`{Topic.CUSTOMER_RERATED}.dlq`.",
+    )
+    async def on_customer_rerated(event: CustomerRerated, message: KafkaMessage) -> None:
+        envelope = cloudevents_codec.decode(message.headers, message.raw_message.key, message.body)
+        await handlers.record_rerating(
+            handlers.Rerated(
+                event_id=envelope.get_id(),
+                topic=str(Topic.CUSTOMER_RERATED),
+                customer_id=event.customer_id,
+                tier=event.tier,
+                previous_tier=event.previous_tier,
+                rerated_at=event.rerated_at,
+            ),
+            container.unit_of_work(),
+        )
