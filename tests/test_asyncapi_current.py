@@ -23,6 +23,7 @@ def test_referral_document_names_every_event_it_publishes_and_what_it_consumes()
 
     doc = yaml.safe_load(generate("referral"))
     addresses = {channel["address"] for channel in doc["channels"].values()}
-    assert {str(contract.topic) for contract in REFERRAL_EVENTS} | {"customer.identified"} == addresses
+    consumed = {"customer.identified", "customer.rerated"}
+    assert {str(contract.topic) for contract in REFERRAL_EVENTS} | consumed == addresses
     schemas = str(doc["components"]["schemas"])
     assert all(contract.__name__ in schemas for contract in REFERRAL_EVENTS)
