@@ -182,3 +182,11 @@ def test_a_wrong_rules_file_names_every_bad_entry(tmp_path):
         "unknown section [extra]; unknown key not_premium.no_referral_day; missing key "
         "not_premium.no_referral_days; missing section [follow_up]; missing section [suggestions]"
     )
+
+
+def test_the_roles_that_file_are_those_the_access_policy_lets_file():
+    from branchflow_runtime import access as policy
+    from branchflow_runtime.access import Action
+    from referral.access import FILING_SOURCES
+
+    assert set(FILING_SOURCES) == policy.roles_doing(Action.FILE_REFERRAL)
