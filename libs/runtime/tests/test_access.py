@@ -17,8 +17,9 @@ def test_every_role_has_its_grants_written_down():
 
 @pytest.mark.parametrize("role", [Role.LOBBY_MANAGER, Role.TELLER])
 def test_lobby_and_counter_read_guidance_and_masked_names_nothing_else_about_the_customer(role):
-    assert access.readable(role) == {Data.GUIDANCE, Data.IDENTIFICATION, Data.PERSONAL_DATA}
+    assert {Data.GUIDANCE, Data.IDENTIFICATION, Data.PERSONAL_DATA} <= access.readable(role)
     assert not access.readable(role) & (access.CUSTOMER_DATA - {Data.PERSONAL_DATA})
+    assert not access.readable(role) & {Data.REGISTER, Data.APPRAISAL, Data.COUNTS}
     assert not access.may_unmask(staff(role), branch_id="BR001", owner_id=None)
 
 
@@ -61,3 +62,26 @@ def test_actions_hold_branch_scope():
     assert not access.may_do(teller, Action.RECORD_OBSERVATION, branch_id="BR002")
     assert not access.may_do(teller, Action.WRITE_FACTS, branch_id="BR001")
     assert access.may_do(staff(Role.HEAD_OFFICE, "HO"), Action.WRITE_FACTS, branch_id="BR009")
+
+
+def test_the_register_is_read_by_its_owner_the_branch_heads_and_head_office_only():
+    """严禁泄漏: the follow-up register is confidential."""
+    assert access.roles_reading(Data.REGISTER) == {
+        Role.WEALTH_MANAGER,
+        Role.DEPUTY_BRANCH_HEAD,
+        Role.BRANCH_HEAD,
+        Role.HEAD_OFFICE,
+    }
+    owner, colleague = (
+        staff(Role.WEALTH_MANAGER, staff_id="wm-1"),
+        staff(Role.WEALTH_MANAGER, staff_id="wm-2"),
+    )
+    assert access.may_read(owner, Data.REGISTER, branch_id="BR001", owner_id="wm-1")
+    assert not access.may_read(colleague, Data.REGISTER, branch_id="BR001", owner_id="wm-1")
+    assert access.roles_reading(Data.REGISTER_ACCESS_LOG) == {Role.BRANCH_HEAD, Role.HEAD_OFFICE}
+
+
+def test_a_form_is_read_by_either_of_its_owners():
+    teller = staff(Role.TELLER, staff_id="tl-1")
+    assert access.may_read(teller, Data.REFERRALS, branch_id="BR001", owner_id=("tl-1", "wm-9"))
+    assert not access.may_read(teller, Data.REFERRALS, branch_id="BR001", owner_id=("tl-2", "wm-9"))
