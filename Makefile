@@ -10,10 +10,13 @@ RUN_FLAGS := $(if $(filter 1,$(TRACES)),--traces) $(if $(filter 1,$(VERBOSE)),--
 
 .PHONY: run test lint bench asyncapi i18n tokens setup trace-viewer clean
 
-# uv is the one tool we need on the machine; pip installs it when it is missing.
+# uv is the one tool we need on the machine; pip installs it when it is missing. Bytecode is
+# compiled once here: where Python may not write it (PYTHONDONTWRITEBYTECODE, read-only installs)
+# every start compiled every module again, half of a service's start-up (bench/restart_after_kill.py).
 setup:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
-	@$(UV) sync --frozen --quiet
+	@$(UV) sync --frozen --quiet --compile-bytecode
+	@.venv/bin/python -m compileall -q -j0 -x '/(\.venv|var)/' libs services gateway >/dev/null
 
 trace-viewer: setup
 	@$(UV) sync --frozen --quiet --project $(TRACE_VIEWER)
