@@ -6,10 +6,7 @@ is stale."""
 import argparse
 import importlib
 import sys
-from io import StringIO
 from pathlib import Path
-
-import yaml
 
 from branchflow_runtime.settings import project_root
 
@@ -22,24 +19,7 @@ def committed_path(service: str) -> Path:
 
 
 def generate(service: str) -> str:
-    return in_stable_order(importlib.import_module(SERVICES[service]).document())
-
-
-def in_stable_order(document: str) -> str:
-    """FastStream keeps a broker's publishers in a WeakSet, whose order follows memory addresses:
-    channels, operations, messages and schemas are sorted by name, so that the document is the
-    same wherever and however often it is generated."""
-    doc = yaml.safe_load(document)
-    for parent, key in (
-        (doc, "channels"),
-        (doc, "operations"),
-        *((doc.get("components", {}), k) for k in ("messages", "schemas")),
-    ):
-        if isinstance(parent.get(key), dict):
-            parent[key] = dict(sorted(parent[key].items()))
-    out = StringIO(newline="\n")
-    yaml.dump(doc, out, sort_keys=False)
-    return out.getvalue()
+    return importlib.import_module(SERVICES[service]).document()
 
 
 def stale_documents() -> list[str]:

@@ -11,8 +11,7 @@ from faststream.kafka import KafkaBroker
 
 from branchflow_contracts import CustomerIdentified, CustomerRerated
 from branchflow_runtime.group_commit import GroupCommit
-from branchflow_runtime.messaging.dead_letter import DeadLetterPolicy
-from branchflow_runtime.messaging.kafka import OutboxPublishers, create_kafka_broker
+from branchflow_runtime.messaging.kafka import OutboxPublishers, build_service_broker
 from branchflow_runtime.service import ServiceRuntime, create_service_app
 from identify import handlers
 from identify.adapters.repository import SqlIdentifyRepository
@@ -29,14 +28,10 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 OUTGOING_EVENTS = [CustomerIdentified, CustomerRerated]
 
 
-def build_broker(settings: IdentifySettings, container=None) -> tuple[KafkaBroker, OutboxPublishers]:
+def build_broker(settings, container=None) -> tuple[KafkaBroker, OutboxPublishers]:
     """The broker with every publisher and subscriber this service has (also used to generate
     the AsyncAPI document, with ``container=None``)."""
-    broker = create_kafka_broker(settings, DeadLetterPolicy(settings.consumer_max_attempts))
-    publishers = OutboxPublishers(broker, OUTGOING_EVENTS)
-    if settings.start_consumers:
-        register_consumers(broker, container, settings)
-    return broker, publishers
+    return build_service_broker(settings, OUTGOING_EVENTS, register_consumers, container)
 
 
 class Container(ServiceRuntime):

@@ -11,8 +11,7 @@ from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 
 from branchflow_contracts import REFERRAL_EVENTS
-from branchflow_runtime.messaging.dead_letter import DeadLetterPolicy
-from branchflow_runtime.messaging.kafka import OutboxPublishers, create_kafka_broker
+from branchflow_runtime.messaging.kafka import OutboxPublishers, build_service_broker
 from branchflow_runtime.service import ServiceRuntime, create_service_app
 from branchflow_runtime.workdays import WorkingCalendar
 from referral import handlers
@@ -30,14 +29,10 @@ log = logging.getLogger("referral")
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def build_broker(settings: ReferralSettings, container=None) -> tuple[KafkaBroker, OutboxPublishers]:
+def build_broker(settings, container=None) -> tuple[KafkaBroker, OutboxPublishers]:
     """The broker with every publisher and subscriber this service has (also used to generate
     the AsyncAPI document, with ``container=None``)."""
-    broker = create_kafka_broker(settings, DeadLetterPolicy(settings.consumer_max_attempts))
-    publishers = OutboxPublishers(broker, list(REFERRAL_EVENTS))
-    if settings.start_consumers:
-        register_consumers(broker, container, settings)
-    return broker, publishers
+    return build_service_broker(settings, list(REFERRAL_EVENTS), register_consumers, container)
 
 
 class Container(ServiceRuntime):

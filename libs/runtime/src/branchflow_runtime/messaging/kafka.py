@@ -1,6 +1,7 @@
 """The FastStream Kafka broker every service uses, and the outbox relay's publishers."""
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from faststream.kafka import KafkaBroker
@@ -27,6 +28,21 @@ def create_kafka_broker(settings: ServiceSettings, dead_letters: DeadLetterPolic
     )
     dead_letters.bind(broker)
     return broker
+
+
+def build_service_broker(
+    settings: ServiceSettings,
+    outgoing: list[type[EventContract]],
+    register_consumers: Callable[[KafkaBroker, Any, ServiceSettings], None],
+    container: Any = None,
+) -> tuple[KafkaBroker, "OutboxPublishers"]:
+    """A service's broker with a publisher per event it emits and, when ``start_consumers``, its
+    subscribers (``container=None``: only to generate the AsyncAPI document)."""
+    broker = create_kafka_broker(settings, DeadLetterPolicy(settings.consumer_max_attempts))
+    publishers = OutboxPublishers(broker, outgoing)
+    if settings.start_consumers:
+        register_consumers(broker, container, settings)
+    return broker, publishers
 
 
 class OutboxPublishers:
