@@ -34,10 +34,12 @@ from branchflow_contracts.referral import (
     ReferralStatus,
     StaffReferralCounts,
     Verdict,
+    is_prospect_id,
 )
 from branchflow_contracts.registry import ALL_EVENTS, contract_for_topic, contract_for_type
 from branchflow_contracts.topics import Topic, dead_letter_topic
 from branchflow_contracts.vocabulary import (
+    TIER_RANK,
     Channel,
     CustomerTier,
     Guidance,
@@ -45,11 +47,13 @@ from branchflow_contracts.vocabulary import (
     RerateCause,
     SignalCategory,
     VisitPurpose,
+    is_higher_tier,
 )
 
 __all__ = [
     "ALL_EVENTS",
     "REFERRAL_EVENTS",
+    "TIER_RANK",
     "AttemptResult",
     "Channel",
     "ComplaintEscalated",
@@ -87,4 +91,6 @@ __all__ = [
     "contract_for_topic",
     "contract_for_type",
     "dead_letter_topic",
+    "is_higher_tier",
+    "is_prospect_id",
 ]

@@ -11,6 +11,7 @@ Filing publishes ``customer.referred`` with the v1 ``CustomerReferred`` payload 
 a tier, a score or an amount.
 """
 
+import re
 from datetime import date
 from enum import StrEnum
 from typing import ClassVar
@@ -19,6 +20,15 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from branchflow_contracts.events import TYPE_PREFIX, CustomerReferred, EventContract
 from branchflow_contracts.topics import Topic
+
+# the referral service's id of a walk-in it has no customer id for (one per phone number)
+PROSPECT_ID = re.compile(r"^P[0-9A-F]{12}$")
+
+
+def is_prospect_id(person_key: str) -> bool:
+    """Whether a payload's ``customer_id`` is the referral service's prospect id of a walk-in:
+    no other service knows anyone by it."""
+    return PROSPECT_ID.fullmatch(person_key) is not None
 
 
 class ReferralStatus(StrEnum):

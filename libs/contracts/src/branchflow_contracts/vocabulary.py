@@ -13,6 +13,23 @@ class CustomerTier(StrEnum):
     ORDINARY = "ordinary"  # 个人普通客户
 
 
+# How tiers rank, for "a higher tier" (a wealth manager's not-premium verdict gives way to one, in
+# the referral service and in identify's guidance alike): potential and to-win customers are both
+# not premium yet.
+TIER_RANK: dict[CustomerTier, int] = {
+    CustomerTier.ORDINARY: 0,
+    CustomerTier.POTENTIAL: 1,
+    CustomerTier.TO_WIN: 1,
+    CustomerTier.PREMIUM: 2,
+    CustomerTier.PREMIUM_CORE: 3,
+}
+
+
+def is_higher_tier(previous: CustomerTier | None, tier: CustomerTier) -> bool:
+    """Whether ``tier`` ranks above the previous one (a first rating is not a rise)."""
+    return previous is not None and TIER_RANK[tier] > TIER_RANK[previous]
+
+
 class Channel(StrEnum):
     BRANCH = "branch"  # 理财中心识别: lobby manager or teller
     SYSTEM = "system"  # 系统挖掘: mined from account data

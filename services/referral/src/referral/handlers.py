@@ -16,6 +16,7 @@ from branchflow_contracts import (
     ReferralSource,
     ReferralStatus,
     Verdict,
+    is_higher_tier,
 )
 from branchflow_runtime.auth import Staff
 from referral import access
@@ -23,7 +24,7 @@ from referral.domain.business_day import BusinessDay, reconcile
 from referral.domain.counts import count_by_staff
 from referral.domain.follow_up import Analysis, Appointment, Attempt, FollowUpEntry, PlannedContact
 from referral.domain.marketing import ActivityKind, MarketingActivity
-from referral.domain.not_premium import NotPremiumBlock, is_higher_tier
+from referral.domain.not_premium import NotPremiumBlock
 from referral.domain.people import Prospect, Subject
 from referral.domain.periods import (
     WorkingDays,

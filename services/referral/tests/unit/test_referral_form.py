@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from branchflow_contracts import ContactWay, MarketingResult, ReferralSource, ReferralStatus
-from referral.domain.people import Subject
+from branchflow_contracts import ContactWay, MarketingResult, ReferralSource, ReferralStatus, is_prospect_id
+from referral.domain.people import Subject, new_prospect_id
 from referral.domain.referral import AgreedContact, Referral
 from referral.domain.refusals import Invalid, Refusal, Refused
 
@@ -163,3 +163,8 @@ def test_a_subject_is_a_customer_or_a_prospect():
     with pytest.raises(Invalid):
         Subject(customer_id="C1", prospect_id="P1")
     assert Subject(prospect_id="P1").key == "P1"
+
+
+def test_a_new_prospect_id_is_one_the_contracts_tell_from_a_customer_id():
+    """Other services (identify) read the key of a verdict with ``is_prospect_id``."""
+    assert all(is_prospect_id(new_prospect_id()) for _ in range(20))

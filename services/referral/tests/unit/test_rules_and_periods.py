@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from branchflow_contracts import CustomerTier, MarketingResult, ReferralStatus
+from branchflow_contracts import MarketingResult, ReferralStatus
 from referral.domain.counts import CountedForm, count_by_staff
-from referral.domain.not_premium import NotPremiumBlock, is_higher_tier
+from referral.domain.not_premium import NotPremiumBlock
 from referral.domain.periods import (
     Period,
     branch_day,
@@ -52,19 +52,11 @@ def test_a_higher_tier_lifts_the_block():
     assert b.lift(at=JUDGED + timedelta(days=12), reason="again") is False
 
 
-@pytest.mark.parametrize(
-    ("previous", "tier", "higher"),
-    [
-        (CustomerTier.ORDINARY, CustomerTier.POTENTIAL, True),
-        (CustomerTier.POTENTIAL, CustomerTier.PREMIUM, True),
-        (CustomerTier.TO_WIN, CustomerTier.PREMIUM_CORE, True),
-        (CustomerTier.POTENTIAL, CustomerTier.TO_WIN, False),
-        (CustomerTier.PREMIUM, CustomerTier.POTENTIAL, False),
-        (None, CustomerTier.PREMIUM, False),
-    ],
-)
-def test_what_counts_as_a_higher_tier(previous, tier, higher):
-    assert is_higher_tier(previous, tier) is higher
+def test_a_higher_tier_reported_before_the_verdict_does_not_lift_it():
+    """An event of identify read late: the wealth manager judged knowing that tier."""
+    b = block()
+    assert b.lift(at=JUDGED - timedelta(minutes=5), reason="customer.identified") is False
+    assert b.blocks(JUDGED + timedelta(days=1))
 
 
 def test_iso_weeks_start_on_monday_and_cross_the_year():

@@ -5,24 +5,10 @@ refusal says that a wealth manager already followed the customer up; never a tie
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from branchflow_contracts import CustomerJudgedNotPremium, CustomerTier
+from branchflow_contracts import CustomerJudgedNotPremium
 from referral.domain.periods import branch_day
 from referral.domain.refusals import Refusal, Refused
 from referral.domain.rules import ReferralRules
-
-# How tiers rank, for "a higher tier": potential and to-win customers are both not premium yet.
-TIER_RANK = {
-    CustomerTier.ORDINARY: 0,
-    CustomerTier.POTENTIAL: 1,
-    CustomerTier.TO_WIN: 1,
-    CustomerTier.PREMIUM: 2,
-    CustomerTier.PREMIUM_CORE: 3,
-}
-
-
-def is_higher_tier(previous: CustomerTier | None, tier: CustomerTier) -> bool:
-    """Whether identify's new tier ranks above the previous one (a first rating is not a rise)."""
-    return previous is not None and TIER_RANK[tier] > TIER_RANK[previous]
 
 
 @dataclass
@@ -57,7 +43,9 @@ class NotPremiumBlock:
             )
 
     def lift(self, *, at: datetime, reason: str) -> bool:
-        if not self.blocks(at):
+        """A higher tier lifts the block, unless it was reported before the verdict (an event read
+        late): the wealth manager judged knowing it. identify's guidance follows the same rule."""
+        if not self.blocks(at) or at < self.judged_at:
             return False
         self.lifted_at, self.lift_reason = at, reason
         return True
