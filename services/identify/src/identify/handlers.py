@@ -3,7 +3,8 @@ these functions load, decide, and store state and events in one unit of work.
 
 Identifications (an observation, a mined transaction) are counted; re-ratings (facts changed,
 signals expired, rules changed, the periodic review, a prospect linked) are kept apart and
-told only when the tier changed."""
+told only when the tier changed. A wealth manager's not-premium verdict (from the referral
+service) keeps guidance from calling a wealth manager while it holds."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -12,11 +13,14 @@ from datetime import UTC, datetime, timedelta
 from branchflow_contracts import (
     Channel,
     CustomerIdentified,
+    CustomerJudgedNotPremium,
     CustomerTier,
     Guidance,
     RerateCause,
     SignalCategory,
     TransactionPosted,
+    is_higher_tier,
+    is_prospect_id,
 )
 from branchflow_runtime.messaging.outbox import current_trace_carrier
 from branchflow_runtime.telemetry import current_trace_id
@@ -29,6 +33,7 @@ from identify.domain.prospect import Prospect
 from identify.domain.rating import Rating, RatingRules, rate
 from identify.domain.refusals import Refused
 from identify.domain.signals import SIGNAL_KINDS, ObservedSignal, remember
+from identify.domain.verdict import NotPremiumVerdict
 from identify.unit_of_work import UnitOfWork
 
 BranchScope = Callable[[str], bool]  # may the caller see this branch
@@ -108,8 +113,9 @@ class CustomerOfAnotherBranch(Refused):
     code = "prospect.other_branch_customer"
 
 
-def _followed_up(stored: StoredCustomer | None, now: datetime) -> bool:
-    return bool(stored and stored.followed_up_until and stored.followed_up_until > now)
+def _followed_up(verdict: NotPremiumVerdict | None, customer: StoredCustomer | None, now: datetime) -> bool:
+    """Whether a wealth manager's not-premium verdict holds for the customer as rated now."""
+    return verdict is not None and verdict.holds(now, customer.tier_raised_at if customer else None)
 
 
 class _Changes:
@@ -129,7 +135,8 @@ class _Changes:
         signals = remember(stored.signals, new_signals, self.rules.signal_lifetimes, self.now)
         rating = rate(stored.facts, signals, self.rules, self.now)
         customer_id = stored.facts.customer_id
-        updated = replace(stored, signals=signals, tier=rating.tier)
+        raised_at = self.now if is_higher_tier(stored.tier, rating.tier) else stored.tier_raised_at
+        updated = replace(stored, signals=signals, tier=rating.tier, tier_raised_at=raised_at)
         self.customers[customer_id] = updated
         self.ratings[customer_id] = (stored.facts, rating, self.now)
         return updated
@@ -184,7 +191,9 @@ async def record_observations(
     transaction; the same customer twice is applied in order."""
     changes = _Changes(rules)
     async with uow:
-        current = await uow.repo.get_customers(sorted({c.customer_id for c in cmds}))
+        customer_ids = sorted({c.customer_id for c in cmds})
+        current = await uow.repo.get_customers(customer_ids)
+        verdicts = await uow.repo.get_verdicts(customer_ids)
         results = []
         for cmd in cmds:
             known = current.get(cmd.customer_id)
@@ -198,7 +207,11 @@ async def record_observations(
                 channel=cmd.channel,
                 rating=rating,
                 guidance=guide(
-                    rating.tier, cmd.visit, wealth_manager_followed_up=_followed_up(known, changes.now)
+                    rating.tier,
+                    cmd.visit,
+                    wealth_manager_followed_up=_followed_up(
+                        verdicts.get(cmd.customer_id), updated, changes.now
+                    ),
                 ),
                 reason="observation",
                 signals=cmd.signals,
@@ -257,8 +270,9 @@ async def mine_transaction(
                 ),
             )
         known = (await uow.repo.get_customers([event.customer_id])).get(event.customer_id)
+        verdict = (await uow.repo.get_verdicts([event.customer_id])).get(event.customer_id)
         stored = known or StoredCustomer(unknown_customer(event.customer_id, event.branch_id), ())
-        changes.rate(stored, observed)
+        updated = changes.rate(stored, observed)
         rating = changes.rating_of(event.customer_id)
         identification = changes.identify(
             Identification(
@@ -266,7 +280,9 @@ async def mine_transaction(
                 branch_id=stored.facts.branch_id,
                 channel=Channel.SYSTEM,
                 rating=rating,
-                guidance=guide(rating.tier, wealth_manager_followed_up=_followed_up(known, changes.now)),
+                guidance=guide(
+                    rating.tier, wealth_manager_followed_up=_followed_up(verdict, updated, changes.now)
+                ),
                 reason="system_mining",
                 signals=observed,
                 previous_tier=known.tier if known else None,
@@ -433,12 +449,15 @@ async def check_queue(cmd: CheckQueue, uow: UnitOfWork) -> QueueCheck:
     customer to priority service), without a new identification."""
     now = datetime.now(UTC)
     async with uow:
-        known = None
+        known = verdict = None
         if cmd.customer_id:
             known = (await uow.repo.get_customers([cmd.customer_id])).get(cmd.customer_id)
+            verdict = (await uow.repo.get_verdicts([cmd.customer_id])).get(cmd.customer_id)
         tier = known.tier if known and known.tier else CustomerTier.ORDINARY
         guidance = guide(
-            tier, Visit(cmd.purpose, in_queue=True), wealth_manager_followed_up=_followed_up(known, now)
+            tier,
+            Visit(cmd.purpose, in_queue=True),
+            wealth_manager_followed_up=_followed_up(verdict, known, now),
         )
         check = QueueCheck(
             branch_id=cmd.branch_id,
@@ -452,3 +471,28 @@ async def check_queue(cmd: CheckQueue, uow: UnitOfWork) -> QueueCheck:
         await uow.repo.add_queue_check(check)
         await uow.commit()
     return check
+
+
+async def record_not_premium_verdict(
+    event: CustomerJudgedNotPremium, event_id: str, uow: UnitOfWork
+) -> NotPremiumVerdict | None:
+    """A wealth manager judged the customer not premium (the referral service's event): from now
+    on, while the verdict holds, guidance for them calls no wealth manager. The verdict is kept
+    whether or not identify knows the customer yet. Returns it when it became the customer's
+    verdict; None when it changes nothing: redelivered, earlier than the one kept, or about a
+    walk-in the referral service knows by its own prospect id — nobody here is known by that id
+    (a walk-in's identifications carry identify's own prospect id, and the event no phone), so
+    the referral service's own refusal is what keeps that walk-in from being referred again."""
+    async with uow:
+        if not await uow.first_delivery(event_id, str(event.topic)):
+            return None
+        verdict = None
+        if not is_prospect_id(event.customer_id):
+            verdict = NotPremiumVerdict.of(event)
+            current = (await uow.repo.get_verdicts([verdict.customer_id])).get(verdict.customer_id)
+            if verdict.replaces(current):
+                await uow.repo.save_verdict(verdict)
+            else:
+                verdict = None
+        await uow.commit()  # remember the event, whatever it changed
+    return verdict

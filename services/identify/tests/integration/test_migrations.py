@@ -115,3 +115,40 @@ async def test_the_second_migration_goes_back(database_factory):
     await _upgrade(url, "head")
     await asyncio.to_thread(command.downgrade, alembic_config(MIGRATIONS, url), "0001")
     await _upgrade(url, "head")
+
+
+async def test_a_followed_up_date_becomes_a_verdict_and_goes_back(database_factory):
+    """0003: the date a customer row held is carried over as a verdict judged when the customer
+    last changed; going back puts the date of a verdict that still holds where it was."""
+    url = await database_factory("identify_verdicts")
+    await ensure_database(url)
+    await _upgrade(url, "0002")
+    until = datetime(2027, 5, 1, tzinfo=UTC)
+    engine = create_async_engine(async_url(url))
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(
+                sa.text(
+                    """
+                    INSERT INTO customers (customer_id, branch_id, facts, personal_data, followed_up_until,
+                                           updated_at)
+                    VALUES ('FU1', 'BR001', '{}'::jsonb, '{}'::jsonb, :until, :at),
+                           ('FU0', 'BR001', '{}'::jsonb, '{}'::jsonb, NULL, :at)
+                    """
+                ),
+                {"until": until, "at": CHANGED_AT},
+            )
+        await _upgrade(url, "head")
+        async with engine.connect() as conn:
+            rows = (await conn.execute(sa.text("SELECT * FROM not_premium_verdicts"))).all()
+            assert [(r.customer_id, r.branch_id, r.judged_at, r.until) for r in rows] == [
+                ("FU1", "BR001", CHANGED_AT, until)
+            ]
+        await asyncio.to_thread(command.downgrade, alembic_config(MIGRATIONS, url), "0002")
+        async with engine.connect() as conn:
+            kept = dict(
+                (await conn.execute(sa.text("SELECT customer_id, followed_up_until FROM customers"))).all()
+            )
+            assert kept == {"FU1": until, "FU0": None}
+    finally:
+        await engine.dispose()

@@ -14,6 +14,7 @@ class FakeRepository:
         self.prospects: dict[str, tuple] = {}  # prospect id → (prospect, tier)
         self.queue_checks = []
         self.handling: dict[str, tuple] = {}
+        self.verdicts: dict = {}  # customer id → NotPremiumVerdict
 
     async def get_customers(self, customer_ids):
         found = {}
@@ -73,6 +74,14 @@ class FakeRepository:
 
     async def add_queue_check(self, check):
         self.queue_checks.append(check)
+
+    async def get_verdicts(self, customer_ids):
+        return {cid: self.verdicts[cid] for cid in customer_ids if cid in self.verdicts}
+
+    async def save_verdict(self, verdict):
+        current = self.verdicts.get(verdict.customer_id)
+        if current is None or current.judged_at < verdict.judged_at:  # as the SQL upsert
+            self.verdicts[verdict.customer_id] = verdict
 
 
 def _row(i) -> dict:

@@ -95,6 +95,32 @@ def test_nobody_calls_a_wealth_manager_again_once_one_has_followed_up(tier):
     assert not guidance.call_wealth_manager and not guidance.offer_wealth_manager_card
 
 
+@pytest.mark.parametrize("tier", list(CustomerTier))
+def test_once_a_wealth_manager_has_followed_up_no_guidance_calls_one_or_offers_the_card(tier):
+    for visit in VISITS:
+        guidance = guide(tier, visit, wealth_manager_followed_up=True)
+        assert not guidance.call_wealth_manager and not guidance.offer_wealth_manager_card, visit
+        assert GuidanceAction.MEET_WEALTH_MANAGER not in (guidance.action, *guidance.alternatives), visit
+
+
+@pytest.mark.parametrize("tier", PREMIUM)
+@pytest.mark.parametrize(
+    ("visit", "action", "code"),
+    [
+        (Visit(VisitPurpose.INVESTMENT, has_time=True), GuidanceAction.PRIORITY_COUNTER, "priority_counter"),
+        (Visit(VisitPurpose.LARGE_CASH), GuidanceAction.PRIORITY_COUNTER, "priority_counter"),
+        (Visit(VisitPurpose.TRANSFER, vip_card_shown=True), GuidanceAction.FAST_E_CHANNEL, "fast_e_channel"),
+    ],
+)
+def test_a_customer_the_rating_calls_premium_keeps_priority_service_after_a_not_premium_verdict(
+    tier, visit, action, code
+):
+    """The rating still says premium: priority service, as for any premium customer — without the
+    wealth manager a wealth manager has already judged unnecessary."""
+    guidance = guide(tier, visit, wealth_manager_followed_up=True)
+    assert (guidance.action, guidance.script_code, guidance.alternatives) == (action, code, ())
+
+
 @pytest.mark.parametrize(
     ("purpose", "action"),
     [

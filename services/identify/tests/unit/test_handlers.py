@@ -9,6 +9,7 @@ import pytest
 from branchflow_contracts import (
     Channel,
     CustomerIdentified,
+    CustomerJudgedNotPremium,
     CustomerRerated,
     CustomerTier,
     GuidanceAction,
@@ -16,10 +17,9 @@ from branchflow_contracts import (
     TransactionPosted,
 )
 from identify import handlers
-from identify.adapters.repository import StoredCustomer
 from identify.adapters.rules_file import rules_from_dict
 from identify.domain.facts import CustomerFacts
-from identify.domain.guidance import VisitPurpose
+from identify.domain.guidance import Visit, VisitPurpose, guide
 from identify.domain.money import NoExchangeRate
 from identify.domain.signals import CATEGORY_OF_KIND, ObservedSignal
 
@@ -104,20 +104,128 @@ async def test_a_premium_customer_showing_our_vip_card_is_taken_to_priority_serv
     assert with_time.guidance.call_wealth_manager
 
 
-async def test_a_customer_a_wealth_manager_already_followed_up_is_not_sent_to_one_again():
-    repo = FakeRepository()
-    uow = FakeUnitOfWork(repo)
-    wealthy_elsewhere = [seen("main_bank_elsewhere"), seen("luxury_car"), seen("luxury_watch")]
-    before = await handlers.record_observation(observation("FU1", wealthy_elsewhere), uow, RULES)
-    assert before.rating.tier == CustomerTier.TO_WIN and before.guidance.call_wealth_manager
-    repo.customers["FU1"] = StoredCustomer(
-        repo.customers["FU1"].facts,
-        repo.customers["FU1"].signals,
-        followed_up_until=datetime.now(UTC) + timedelta(days=90),
+# --- a wealth manager's not-premium verdict (the referral service's event) ---------------------
+
+WEALTHY_ELSEWHERE = ("main_bank_elsewhere", "luxury_car", "luxury_watch")  # to win, with the tests' rules
+
+
+def judged(customer_id="FU1", *, at=None, days=180, branch_id="BR001") -> CustomerJudgedNotPremium:
+    at = at or datetime.now(UTC)
+    return CustomerJudgedNotPremium(
+        customer_id=customer_id,
+        branch_id=branch_id,
+        referral_id="R1",
+        judged_by="wm-1",
+        judged_at=at,
+        no_referral_until=at + timedelta(days=days),
     )
-    after = await handlers.record_observation(observation("FU1"), uow, RULES)
-    assert after.rating.tier == CustomerTier.TO_WIN
+
+
+def wealthy_elsewhere(customer_id="FU1", **kw):
+    return observation(customer_id, [seen(kind) for kind in WEALTHY_ELSEWHERE], **kw)
+
+
+async def test_a_verdict_stops_guidance_calling_a_wealth_manager_for_that_customer():
+    uow = FakeUnitOfWork()
+    visit = {"purpose": VisitPurpose.INVESTMENT, "has_time": True}
+    before = await handlers.record_observation(wealthy_elsewhere(**visit), uow, RULES)
+    assert before.rating.tier == CustomerTier.TO_WIN and before.guidance.call_wealth_manager
+
+    assert await handlers.record_not_premium_verdict(judged(), "v-1", uow) is not None
+    after = await handlers.record_observation(observation("FU1", **visit), uow, RULES)
+    assert after.rating.tier == CustomerTier.TO_WIN  # the rating is the rating; the guidance changes
     assert not after.guidance.call_wealth_manager and not after.guidance.offer_wealth_manager_card
+    assert after.guidance == guide(CustomerTier.ORDINARY, Visit(VisitPurpose.INVESTMENT, has_time=True))
+    published = uow.events(CustomerIdentified)[-1]  # what the referral service and the lobby read
+    assert published.guidance.call_wealth_manager is False
+    other = await handlers.record_observation(wealthy_elsewhere("FU2", **visit), uow, RULES)
+    assert other.guidance.call_wealth_manager  # for that customer only
+
+
+async def test_second_diversion_and_system_mining_honour_the_verdict_too():
+    uow = FakeUnitOfWork()
+    await handlers.upsert_facts(
+        handlers.UpsertFacts(CustomerFacts("FU3", "BR001", deposits=Decimal("1000000")), "wm-1"), uow, RULES
+    )
+    await handlers.record_not_premium_verdict(judged("FU3"), "v-3", uow)
+    queued = await handlers.check_queue(
+        handlers.CheckQueue("BR001", VisitPurpose.LARGE_CASH, "lm-1", "A020", customer_id="FU3"), uow
+    )
+    assert queued.guidance.action == GuidanceAction.PRIORITY_COUNTER  # still premium by the rating
+    assert not queued.guidance.offer_wealth_manager_card
+    mined = await handlers.mine_transaction(posted("FU3", "900000"), "evt-fu3", uow, RULES, RATES)
+    assert not mined.guidance.call_wealth_manager and not mined.guidance.offer_wealth_manager_card
+
+
+async def test_a_later_verdict_takes_over_and_an_earlier_or_repeated_one_changes_nothing():
+    uow = FakeUnitOfWork()
+    first = datetime.now(UTC) - timedelta(days=10)
+    assert await handlers.record_not_premium_verdict(judged(at=first), "v-1", uow) is not None
+    later = await handlers.record_not_premium_verdict(judged(at=first + timedelta(days=5)), "v-2", uow)
+    assert later is not None and later.until == first + timedelta(days=185)
+    assert await handlers.record_not_premium_verdict(judged(at=first), "v-3", uow) is None  # earlier
+    assert await handlers.record_not_premium_verdict(judged(at=first), "v-1", uow) is None  # redelivered
+    assert uow.repo.verdicts["FU1"] == later
+    assert {"v-1", "v-2", "v-3"} <= uow.seen  # each event remembered once applied
+
+
+async def test_a_verdict_on_a_customer_identify_does_not_know_yet_is_honoured_at_the_first_observation():
+    uow = FakeUnitOfWork()
+    await handlers.record_not_premium_verdict(judged("NEW2"), "v-new", uow)
+    assert uow.repo.customers == {}  # no customer is made up from a verdict
+    first = await handlers.record_observation(wealthy_elsewhere("NEW2", has_time=True), uow, RULES)
+    assert first.rating.tier == CustomerTier.TO_WIN and first.previous_tier is None  # a first rating
+    assert not first.guidance.call_wealth_manager
+
+
+async def test_a_verdict_keyed_by_the_referral_services_prospect_id_changes_nothing_here():
+    uow = FakeUnitOfWork()
+    assert await handlers.record_not_premium_verdict(judged("P0123456789AB"), "v-p", uow) is None
+    assert uow.repo.verdicts == {} and "v-p" in uow.seen
+
+
+async def test_the_verdict_ends_at_its_date():
+    uow = FakeUnitOfWork()
+    await handlers.record_not_premium_verdict(
+        judged(at=datetime.now(UTC) - timedelta(days=31), days=30), "v-old", uow
+    )
+    result = await handlers.record_observation(wealthy_elsewhere(has_time=True), uow, RULES)
+    assert result.guidance.call_wealth_manager
+
+
+async def test_a_higher_tier_after_the_verdict_lifts_it_as_the_referral_service_lifts_its_block():
+    uow = FakeUnitOfWork()
+    await handlers.record_observation(observation("UP1", [seen("luxury_car")]), uow, RULES)
+    await handlers.record_not_premium_verdict(
+        judged("UP1", at=datetime.now(UTC) - timedelta(seconds=1)), "v", uow
+    )
+    same = await handlers.record_observation(observation("UP1", [seen("luxury_watch")]), uow, RULES)
+    assert same.rating.tier == CustomerTier.ORDINARY and not same.guidance.call_wealth_manager
+    risen = await handlers.record_observation(
+        observation("UP1", [seen("main_bank_elsewhere")], has_time=True), uow, RULES
+    )
+    # the event tells of the rise (ordinary → to win), which lifts the referral service's block
+    assert (risen.previous_tier, risen.rating.tier) == (CustomerTier.ORDINARY, CustomerTier.TO_WIN)
+    assert risen.guidance.call_wealth_manager
+    again = await handlers.record_observation(observation("UP1", has_time=True), uow, RULES)
+    assert again.guidance.call_wealth_manager  # lifted for good, not for one observation
+
+
+async def test_a_verdict_judged_before_the_tier_rose_and_read_late_does_not_hold():
+    uow = FakeUnitOfWork()
+    judged_at = datetime.now(UTC) - timedelta(minutes=5)
+    await handlers.record_observation(observation("UP2", [seen("luxury_car")]), uow, RULES)
+    risen = await handlers.record_observation(
+        observation("UP2", [seen("luxury_watch"), seen("main_bank_elsewhere")]), uow, RULES
+    )
+    assert risen.rating.tier == CustomerTier.TO_WIN
+    await handlers.record_not_premium_verdict(judged("UP2", at=judged_at), "v-late", uow)  # read late
+    result = await handlers.record_observation(observation("UP2", has_time=True), uow, RULES)
+    assert result.guidance.call_wealth_manager
+    # a new verdict, judged knowing the tier, holds
+    await handlers.record_not_premium_verdict(judged("UP2"), "v-new", uow)
+    result = await handlers.record_observation(observation("UP2", has_time=True), uow, RULES)
+    assert not result.guidance.call_wealth_manager
 
 
 # --- re-ratings are not identifications -------------------------------------------------------

@@ -11,12 +11,21 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from branchflow_contracts import CustomerTier, Guidance, SignalCategory
-from identify.adapters.tables import customers, identifications, prospects, queue_checks, ratings, reratings
+from identify.adapters.tables import (
+    customers,
+    identifications,
+    not_premium_verdicts,
+    prospects,
+    queue_checks,
+    ratings,
+    reratings,
+)
 from identify.domain.facts import CustomerFacts
 from identify.domain.identification import Identification, Rerating
 from identify.domain.prospect import Prospect
 from identify.domain.rating import Rating
 from identify.domain.signals import Conversion, ObservedSignal
+from identify.domain.verdict import NotPremiumVerdict
 from identify.domain.vocabulary import AddressArea, Occupation, SocialStanding, UnknownTerm, parse_term
 
 PERSONAL_FIELDS = ("name", "id_number", "phone", "address")
@@ -29,7 +38,7 @@ class StoredCustomer:
     facts: CustomerFacts
     signals: tuple[ObservedSignal, ...]
     tier: CustomerTier | None = None  # of the current rating; None before the first one
-    followed_up_until: datetime | None = None
+    tier_raised_at: datetime | None = None  # when the tier last rose
 
 
 @dataclass(frozen=True)
@@ -71,6 +80,8 @@ class IdentifyRepository(Protocol):
         self, identification_id: str, outcome: str, by: str, at: datetime
     ) -> dict | None: ...
     async def add_queue_check(self, check: QueueCheck) -> None: ...
+    async def get_verdicts(self, customer_ids: list[str]) -> dict[str, NotPremiumVerdict]: ...
+    async def save_verdict(self, verdict: NotPremiumVerdict) -> None: ...
 
 
 def facts_to_row(facts: CustomerFacts) -> dict:
@@ -169,15 +180,15 @@ def observed_from_json(raw: list[dict]) -> tuple[ObservedSignal, ...]:
     return tuple(_signal_from_json(v["kind"], v) for v in raw)
 
 
-def _upsert(table: sa.Table, key: str) -> sa.TextClause:
-    """INSERT … ON CONFLICT (key) DO UPDATE every other column, as SQL text: SQLAlchemy cannot
-    cache the compiled form of its own ON CONFLICT construct, and compiling it on every call
-    was the largest cost of an observation."""
+def _upsert(table: sa.Table, key: str, where: str = "") -> sa.TextClause:
+    """INSERT … ON CONFLICT (key) DO UPDATE every other column (``where`` this holds), as SQL
+    text: SQLAlchemy cannot cache the compiled form of its own ON CONFLICT construct, and
+    compiling it on every call was the largest cost of an observation."""
     names = [c.name for c in table.columns]
     updates = ", ".join(f"{n} = EXCLUDED.{n}" for n in names if n != key)
     sql = (
         f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(':' + n for n in names)}) "
-        f"ON CONFLICT ({key}) DO UPDATE SET {updates}"
+        f"ON CONFLICT ({key}) DO UPDATE SET {updates}" + (f" WHERE {where}" if where else "")
     )
     return sa.text(sql).bindparams(*(sa.bindparam(c.name, type_=c.type) for c in table.columns))
 
@@ -193,6 +204,12 @@ _UPSERT_CUSTOMER = _upsert(customers, "customer_id")
 _UPSERT_RATING = _upsert(ratings, "customer_id")
 _UPSERT_PROSPECT = _upsert(prospects, "prospect_id")
 _INSERT_IDENTIFICATION = identifications.insert()
+_VERDICTS = sa.select(not_premium_verdicts).where(
+    not_premium_verdicts.c.customer_id.in_(sa.bindparam("ids", expanding=True))
+)
+_UPSERT_VERDICT = _upsert(
+    not_premium_verdicts, "customer_id", where="not_premium_verdicts.judged_at < EXCLUDED.judged_at"
+)
 _INSERT_RERATING = reratings.insert()
 
 
@@ -211,7 +228,7 @@ class SqlIdentifyRepository:
                 facts_from_row(row),
                 signals_from_json(row.signals),
                 CustomerTier(row.rated_tier) if row.rated_tier else None,
-                row.followed_up_until,
+                row.tier_raised_at,
             )
             for row in rows
         }
@@ -222,7 +239,7 @@ class SqlIdentifyRepository:
             facts_to_row(s.facts)
             | {
                 "signals": signals_to_json(s.signals),
-                "followed_up_until": s.followed_up_until,
+                "tier_raised_at": s.tier_raised_at,
                 "updated_at": now,
             }
             for s in stored
@@ -322,6 +339,28 @@ class SqlIdentifyRepository:
         await self.session.execute(
             queue_checks.insert(), [asdict(check) | {"guidance": check.guidance.model_dump(mode="json")}]
         )
+
+    async def get_verdicts(self, customer_ids: list[str]) -> dict[str, NotPremiumVerdict]:
+        """The latest not-premium verdict of each of these customers that has one."""
+        if not customer_ids:
+            return {}
+        rows = await self.session.execute(_VERDICTS, {"ids": list(customer_ids)})
+        return {
+            row.customer_id: NotPremiumVerdict(
+                customer_id=row.customer_id,
+                branch_id=row.branch_id,
+                judged_at=row.judged_at,
+                until=row.until,
+                judged_by=row.judged_by,
+                referral_id=row.referral_id,
+            )
+            for row in rows
+        }
+
+    async def save_verdict(self, verdict: NotPremiumVerdict) -> None:
+        """Kept unless a later verdict is there already (the handler checks the same; this keeps
+        it true should two verdicts on one customer ever be applied side by side)."""
+        await self.session.execute(_UPSERT_VERDICT, asdict(verdict) | {"recorded_at": datetime.now(UTC)})
 
 
 def prospect_to_row(p: Prospect, tier: CustomerTier) -> dict:

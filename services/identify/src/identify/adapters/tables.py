@@ -16,10 +16,24 @@ customers = sa.Table(
     # signals observed so far, by kind, each a list of {category, amount, observed_at, conversion}:
     # they keep counting for their lifetime when the customer is re-rated
     sa.Column("signals", JSONB, nullable=False, server_default=sa.text("'{}'::jsonb")),
-    # a wealth manager followed the customer up and judged them not premium: until then nobody
-    # calls a wealth manager for them (set by the referral service's verdict)
-    sa.Column("followed_up_until", sa.DateTime(timezone=True), nullable=True),
+    # when the tier last rose: a not-premium verdict judged before it no longer holds
+    sa.Column("tier_raised_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False, server_default=sa.func.now()),
+)
+
+# a wealth manager judged the customer not premium (the referral service's event): until
+# ``until``, or a higher tier after ``judged_at``, guidance calls no wealth manager for them. The
+# latest verdict per customer id, kept also for a customer identify does not know yet.
+not_premium_verdicts = sa.Table(
+    "not_premium_verdicts",
+    metadata,
+    sa.Column("customer_id", sa.Text, primary_key=True),
+    sa.Column("branch_id", sa.Text, nullable=False),
+    sa.Column("judged_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("until", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("judged_by", sa.Text, nullable=True),
+    sa.Column("referral_id", sa.Text, nullable=True),
+    sa.Column("recorded_at", sa.DateTime(timezone=True), nullable=False),
 )
 
 ratings = sa.Table(

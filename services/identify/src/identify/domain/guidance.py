@@ -2,7 +2,7 @@
 gets: an action and what to say (a script code, and its English text), never the tier or an
 amount. Never show an ordinary customer that service differs (切忌向普通客户明确表达客户服务差异性).
 
-It follows the visit (seed pages 17, 35–38):
+It follows the visit (seed pages 17, 35–38) and what a wealth manager already found:
 - a premium customer who shows our VIP card, only wants a quick errand, or has no time is taken
   to priority service first (VIP counter / green channel, or the fast e-channel) and offered the
   wealth manager's card and a contact time; one with time meets a wealth manager now;
@@ -10,7 +10,11 @@ It follows the visit (seed pages 17, 35–38):
 - a potential customer gets the card and a contact time, and today's business as usual;
 - everyone else is diverted by what they came for: small cash and bills to self-service,
   transfers and inquiries to e-banking, complex business to the non-cash counter; in the queue
-  (second diversion, 二次分流) the simple ones are moved out and the rest keep their ticket.
+  (second diversion, 二次分流) the simple ones are moved out and the rest keep their ticket;
+- a customer a wealth manager has followed up and judged not premium is not sent to one again
+  (告知大堂经理或柜员，避免重复引导): today's route, or priority service for a customer the rating
+  still calls premium, with no wealth manager called and no card offered. The guidance looks like
+  any other: it never tells the lobby there was a verdict.
 """
 
 from dataclasses import dataclass
@@ -85,12 +89,21 @@ def _priority_first(visit: Visit) -> Guidance:
     return _guidance(action, code, card=True, alternatives=(GuidanceAction.MEET_WEALTH_MANAGER,))
 
 
+def _priority_only(visit: Visit) -> Guidance:
+    """Priority service without a wealth manager: one already followed the customer up."""
+    if visit.purpose in _FAST_E_CHANNEL_ERRANDS:
+        return _guidance(GuidanceAction.FAST_E_CHANNEL, "fast_e_channel")
+    return _guidance(GuidanceAction.PRIORITY_COUNTER, "priority_counter")
+
+
 def guide(
     tier: CustomerTier, visit: Visit | None = None, *, wealth_manager_followed_up: bool = False
 ) -> Guidance:
     """``wealth_manager_followed_up``: a wealth manager has already followed the customer up and
     judged them not premium; nobody calls a wealth manager for them again for a while."""
     visit = visit or Visit()
+    if tier in PREMIUM and wealth_manager_followed_up:
+        return _priority_only(visit)
     if tier in PREMIUM:
         in_a_hurry = visit.vip_card_shown or visit.purpose in QUICK_ERRANDS
         if visit.has_time is False or (visit.has_time is None and in_a_hurry):

@@ -18,6 +18,8 @@ GUIDANCE_SCRIPTS: dict[str, str] = {
     "hand over the wealth manager's card and agree a contact time.",
     "fast_e_channel_first": "Help the customer through the fast e-channel first; then hand over the "
     "wealth manager's card and agree a contact time.",
+    "priority_counter": "Take the customer to the priority counter (green channel).",
+    "fast_e_channel": "Help the customer through the fast e-channel.",
     "card_and_contact_time": "Hand over a wealth manager's card and agree a time for a call; then serve "
     "today's business as usual.",
     "divert.small_cash": "Walk the customer to the self-service machines and help with the first step.",

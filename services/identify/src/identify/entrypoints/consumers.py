@@ -1,9 +1,10 @@
-"""Kafka subscribers (FastStream). Thin: read the envelope, call the handler."""
+"""Kafka subscribers (FastStream). Thin: read the envelope, call the handler. Redeliveries are
+dropped by CloudEvents id (the inbox); poison messages go to ``<topic>.dlq``."""
 
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
-from branchflow_contracts import Topic, TransactionPosted
+from branchflow_contracts import CustomerJudgedNotPremium, Topic, TransactionPosted
 from branchflow_runtime.messaging import cloudevents_codec
 from branchflow_runtime.service import consumer_options
 from identify import handlers
@@ -25,3 +26,18 @@ def register_consumers(broker: KafkaBroker, container, settings: IdentifySetting
         await handlers.mine_transaction(
             event, envelope.get_id(), container.unit_of_work(), container.rules, container.rates
         )
+
+    @broker.subscriber(
+        str(Topic.CUSTOMER_JUDGED_NOT_PREMIUM),
+        **consumer_options(settings, default_group="identify"),
+        title=f"{Topic.CUSTOMER_JUDGED_NOT_PREMIUM}:identify",
+        description="A wealth manager judged the customer not premium: until `no_referral_until`, or "
+        "until the customer's tier rises after the verdict, the lobby's and the counter's guidance "
+        "calls no wealth manager for them (and says nothing of a verdict). Kept for a customer "
+        "identify does not know yet; the latest verdict counts; a key that is the referral "
+        "service's prospect id changes nothing here. Redeliveries are dropped by event id; poison "
+        f"messages go to `{Topic.CUSTOMER_JUDGED_NOT_PREMIUM}.dlq`.",
+    )
+    async def on_customer_judged_not_premium(event: CustomerJudgedNotPremium, message: KafkaMessage) -> None:
+        envelope = cloudevents_codec.decode(message.headers, message.raw_message.key, message.body)
+        await handlers.record_not_premium_verdict(event, envelope.get_id(), container.unit_of_work())
