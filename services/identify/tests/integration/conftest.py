@@ -30,7 +30,8 @@ def auth(role: Role, staff_id: str | None = None, branch: str = "BR001") -> dict
 
 
 @pytest.fixture(scope="session")
-async def identify_app(kafka_broker, database_factory):
+async def identify_running(kafka_broker, database_factory):
+    """The service's app (``app.state.container`` holds its engine) and what serves it."""
     settings = IdentifySettings(
         database_url=await database_factory("identify"),
         kafka_bootstrap_servers=kafka_broker.bootstrap_servers,
@@ -43,7 +44,17 @@ async def identify_app(kafka_broker, database_factory):
     async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30) as manager:
         # the consumers join in the background; the system-mining tests need them following
         await asyncio.wait_for(app.state.container.consumers_ready.wait(), 60)
-        yield manager.app
+        yield app, manager.app
+
+
+@pytest.fixture(scope="session")
+def identify_app(identify_running):
+    return identify_running[1]
+
+
+@pytest.fixture(scope="session")
+def identify_container(identify_running):
+    return identify_running[0].state.container
 
 
 @pytest.fixture(scope="session")
