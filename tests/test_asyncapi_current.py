@@ -13,8 +13,10 @@ def test_identify_document_names_its_channels_and_payloads():
     doc = yaml.safe_load(generate("identify"))
     assert doc["asyncapi"] == "3.0.0"
     addresses = {channel["address"] for channel in doc["channels"].values()}
-    assert {"customer.identified", "core.transaction-posted"} <= addresses
-    assert "CustomerIdentified" in str(doc["components"]["schemas"])
+    consumed = {"core.transaction-posted", "customer.judged-not-premium"}
+    assert {"customer.identified", "customer.rerated"} | consumed == addresses
+    schemas = str(doc["components"]["schemas"])
+    assert all(name in schemas for name in ("CustomerIdentified", "CustomerJudgedNotPremium"))
     assert set(SERVICES) == {p.parent.name for p in map(committed_path, SERVICES)}
 
 

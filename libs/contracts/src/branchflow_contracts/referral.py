@@ -214,7 +214,9 @@ class FollowUpAbandoned(EventContract):
 class CustomerJudgedNotPremium(EventContract):
     """A wealth manager judged the customer not premium (at the meeting, or closing a follow-up).
     Nobody refers the customer again until ``no_referral_until``, or until identify reports a
-    higher tier: lobby and counter guidance should stop calling a wealth manager for them."""
+    higher tier after ``judged_at``; identify's lobby and counter guidance calls no wealth manager
+    for them meanwhile. The latest verdict on a person counts. A ``customer_id`` that is a
+    prospect id (``is_prospect_id``) is the referral service's own."""
 
     topic: ClassVar[Topic] = Topic.CUSTOMER_JUDGED_NOT_PREMIUM
     ce_type: ClassVar[str] = f"{TYPE_PREFIX}.customer.judged-not-premium.v1"
