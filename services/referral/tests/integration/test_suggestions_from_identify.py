@@ -120,7 +120,9 @@ async def test_a_customer_judged_not_premium_is_not_suggested(identify, client, 
     )
     assert judged.status_code == 200, judged.text
     observed = await observe(identify, "SUG3", RICH_WALK_IN)
-    assert observed["guidance"]["call_wealth_manager"] is True  # identify does not know yet (later phase)
+    # this identify follows no verdict (tests/e2e/test_not_premium_verdict.py has one that does):
+    # the referral service alone keeps the customer off the list
+    assert observed["guidance"]["call_wealth_manager"] is True
     await consumed(identify, following_app, observed["identification_id"])
     listed = (await client.get(f"/branches/{BRANCH}/suggestions", headers=LOBBY)).json()
     assert "SUG3" not in [s["customer_id"] for s in listed]
