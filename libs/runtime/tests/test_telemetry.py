@@ -1,11 +1,15 @@
-"""What a process's tracer provider keeps: every span of a flow, with text attributes."""
+"""What a process's tracer provider keeps: every span of a flow, with text attributes, and the
+SQL of every database engine."""
 
+import pytest
+import sqlalchemy as sa
 from opentelemetry import propagate
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
-from branchflow_runtime.telemetry import new_provider
+from branchflow_runtime.database import create_engine
+from branchflow_runtime.telemetry import instrument_engine, new_provider, setup_tracing
 
 
 def traced():
@@ -49,3 +53,27 @@ def test_byte_string_attributes_become_text():
     assert span.attributes["messaging.kafka.message.key"] == "C000042"
     assert span.attributes["messaging.kafka.partition"] == 3
     assert span.attributes["raw"] == "\\xff\x01"
+
+
+@pytest.mark.connected
+async def test_every_engine_of_the_process_gets_sql_spans(database_factory):
+    """The SQLAlchemy instrumentor instruments once per process: an engine made after the first
+    (several services in one test process) must get its spans too."""
+    exporter = InMemorySpanExporter()
+    setup_tracing("test", [SimpleSpanProcessor(exporter)])
+    engines = [create_engine(await database_factory("traced"), pool_size=1) for _ in range(2)]
+    try:
+        for engine in engines:
+            instrument_engine(engine)
+        for engine in engines:
+            async with engine.connect() as conn:
+                await conn.execute(sa.text("SELECT 'traced engine'"))
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    traced = {
+        span.attributes.get("db.name")
+        for span in exporter.get_finished_spans()
+        if "traced engine" in str(span.attributes.get("db.statement"))
+    }
+    assert traced == {engine.url.database for engine in engines}

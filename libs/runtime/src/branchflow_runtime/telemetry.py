@@ -2,6 +2,7 @@
 export when ``OTEL_EXPORTER_OTLP_ENDPOINT`` (or ``…_TRACES_ENDPOINT``) is set."""
 
 import os
+import weakref
 
 from opentelemetry import trace
 from opentelemetry.context import Context
@@ -10,6 +11,7 @@ from opentelemetry.sdk.trace import Span, SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
 _provider: TracerProvider | None = None
+_traced_engines: weakref.WeakSet = weakref.WeakSet()  # engines whose SQL is traced
 
 
 class TextAttributes(SpanProcessor):
@@ -75,10 +77,16 @@ def instrument_httpx_client(client) -> None:
 
 
 def instrument_engine(engine) -> None:
-    """SQLAlchemy query spans (child spans of the request or the consumer)."""
+    """SQLAlchemy query spans (child spans of the request or the consumer). The instrumentor
+    instruments once per process, with the engines it is given then: an engine made later (several
+    services in one test process) is added by instrumenting anew with every engine so far."""
     from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
-    SQLAlchemyInstrumentor().instrument(engine=engine.sync_engine)
+    instrumentor = SQLAlchemyInstrumentor()
+    _traced_engines.add(engine.sync_engine)
+    if instrumentor.is_instrumented_by_opentelemetry:
+        instrumentor.uninstrument()
+    instrumentor.instrument(engines=list(_traced_engines))
 
 
 def current_trace_id() -> str | None:
