@@ -3,8 +3,9 @@
 A domain declares its operations (``query``, ``mutation``, ``subscription``) and, for every field
 of its GraphQL types, what the field shows: a kind of data of the policy, or ``None`` for what
 tells nothing about a customer (ids, times, the record's own codes). A root field needs every
-kind of data reachable from its type; a mutation also needs its action; a field that reads every
-branch needs a grant that reaches every branch. A role's schema holds the fields whose needs the
+kind of data reachable from its type; a mutation also needs its action, and so does a work list or
+a push of work (a wealth manager's forms to confirm: the work of those who confirm); a field that
+reads every branch needs a grant that reaches every branch. A role's schema holds the fields whose needs the
 policy grants that role — so the schemas and the REST APIs obey one table, and a type that gains a
 field showing a tier drops out of every schema whose role may not read tiers."""
 
@@ -35,16 +36,18 @@ class Operation:
         return self.resolver.__name__
 
 
-def query(resolver: Callable, *, every_branch: bool = False) -> Operation:
-    return Operation(resolver, "query", every_branch=every_branch)
+def query(resolver: Callable, *, every_branch: bool = False, action: Action | None = None) -> Operation:
+    """``action``: the query lists work to do, for those who do it."""
+    return Operation(resolver, "query", action=action, every_branch=every_branch)
 
 
 def mutation(resolver: Callable, action: Action) -> Operation:
     return Operation(resolver, "mutation", action=action)
 
 
-def subscription(resolver: Callable) -> Operation:
-    return Operation(resolver, "subscription")
+def subscription(resolver: Callable, action: Action | None = None) -> Operation:
+    """``action``: it pushes work to do, to those who do it."""
+    return Operation(resolver, "subscription", action=action)
 
 
 class UndeclaredField(LookupError):

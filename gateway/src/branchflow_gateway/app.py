@@ -23,13 +23,14 @@ from branchflow_gateway.domain import Domain
 from branchflow_gateway.errors import ErrorCode, error_body, for_caller, log_refusal
 from branchflow_gateway.identify.domain import IdentifyDomain
 from branchflow_gateway.limits import MAX_JSON_NESTING, BodyTooLarge, nested_deeper_than, read_body, replay
+from branchflow_gateway.referral.domain import ReferralDomain
 from branchflow_gateway.schemas import build_schemas
 from branchflow_runtime import telemetry
 from branchflow_runtime.auth import InvalidToken, Role, Staff, TokenVerifier
 
 # the services behind the gateway. A new one is a package like identify/ and a line in each of:
 # here, schemas.DOMAIN_FIELDS, context.GatewayContext and config (its <name>_url)
-DOMAINS: tuple[type[Domain], ...] = (IdentifyDomain,)
+DOMAINS: tuple[type[Domain], ...] = (IdentifyDomain, ReferralDomain)
 
 # per request: the media type to answer with, and whether the request could not be executed
 _response_media: ContextVar[tuple[str | None, bool]] = ContextVar("response_media", default=(None, False))

@@ -11,6 +11,7 @@ class GatewaySettings(ServiceSettings):
     http_port: int = 8000
     # one URL per service behind the gateway, named <service>_url (GATEWAY_<SERVICE>_URL)
     identify_url: str = "http://127.0.0.1:8001"
+    referral_url: str = "http://127.0.0.1:8002"
     upstream_timeout_seconds: float = 5.0
     # connections to each service: one uvicorn worker there serves a few at a time, and more
     # would only queue inside it
@@ -24,7 +25,8 @@ class GatewaySettings(ServiceSettings):
     max_depth: int = 8
     max_tokens: int = 1000
     max_aliases: int = 15
-    # live push: consume customer.identified for the lobby's subscription
+    # live push: consume customer.identified for the lobby's subscription and customer.referred
+    # for the wealth managers'
     live_updates: bool = True
     # a topic the gateway reads and finds missing at start, it creates, so its feed follows
     # from the start: with the partitions and replicas the broker gives a topic created on

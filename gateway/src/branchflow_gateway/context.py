@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from strawberry.types import Info as StrawberryInfo
 
 from branchflow_gateway.identify.domain import IdentifyContext
+from branchflow_gateway.referral.domain import ReferralContext
 from branchflow_runtime.auth import Staff
 
 
@@ -13,6 +14,7 @@ class GatewayContext:
 
     staff: Staff
     identify: IdentifyContext
+    referral: ReferralContext
 
 
 Info = StrawberryInfo[GatewayContext, None]

@@ -35,9 +35,11 @@ class GatewayError(Refusal):
 
     code = ErrorCode.INTERNAL_SERVER_ERROR
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, reason: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        if reason:  # a service's own code for the refusal (graphql-core copies ``extensions``)
+            self.extensions = {"code": self.code.value, "reason": reason}
 
 
 class BadUserInput(GatewayError):

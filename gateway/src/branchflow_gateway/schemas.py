@@ -21,10 +21,11 @@ from branchflow_gateway.errors import StableErrorCodes, log_error
 from branchflow_gateway.identify import fields as identify_fields
 from branchflow_gateway.limits import limit_rules
 from branchflow_gateway.me import me
+from branchflow_gateway.referral import fields as referral_fields
 from branchflow_gateway.scalars import SCALAR_MAP
 from branchflow_runtime.auth import Role
 
-DOMAINS = (identify_fields,)  # each: OPERATIONS and SHOWS
+DOMAINS = (identify_fields, referral_fields)  # each: OPERATIONS and SHOWS
 OPERATIONS: tuple[Operation, ...] = tuple(op for domain in DOMAINS for op in domain.OPERATIONS)
 SHOWS = {key: data for module in (me_module, *DOMAINS) for key, data in module.SHOWS.items()}
 

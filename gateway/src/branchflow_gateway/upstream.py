@@ -64,7 +64,9 @@ class UpstreamClient:
                 raise Forbidden(detail)
             case 404:
                 raise NotFound(detail)
-            case 400 | 409 | 422:
+            case 409:  # the state forbids it: the service's reason, in words and as its code
+                raise BadUserInput(detail, reason=_refusal_code(response))
+            case 400 | 422:
                 raise BadUserInput(detail)
             case _:
                 raise UpstreamUnavailable(f"the {self.service} service answered {response.status_code}")
@@ -96,3 +98,11 @@ def _detail(response: httpx.Response) -> str:
     if isinstance(detail, list):  # FastAPI validation errors: name the fields
         return "; ".join(f"{'.'.join(map(str, d.get('loc', [])[1:]))}: {d.get('msg')}" for d in detail)
     return str(detail)
+
+
+def _refusal_code(response: httpx.Response) -> str | None:
+    try:
+        code = response.json().get("code")
+    except (ValueError, AttributeError):
+        return None
+    return code if isinstance(code, str) else None

@@ -1,4 +1,4 @@
-"""The gateway in-process with a fake identify service (httpx MockTransport): no network."""
+"""The gateway in-process with fake identify and referral services (httpx MockTransport): no network."""
 
 import json
 
@@ -10,6 +10,8 @@ from branchflow_gateway.app import create_app
 from branchflow_gateway.config import GatewaySettings
 from branchflow_runtime.auth import Role, mint_token
 from branchflow_runtime.settings import DEV_JWT_SECRET
+
+from .fake_referral import FakeReferral
 
 GUIDANCE = {
     "action": "meet_wealth_manager",
@@ -172,6 +174,8 @@ class FakeIdentify:
         if path == "/ratings":
             ids = request.url.params.get_list("customer_ids")
             return httpx.Response(200, json=[{**RATING, "customer_id": i} for i in ids if i.startswith("C")])
+        if request.method == "PUT" and path.endswith("/facts"):
+            return httpx.Response(200, json={"rating": RATING, "tier_changed": True})
         if path.startswith("/customers/X"):
             return httpx.Response(403, json={"detail": "branch BR002 is outside your branch BR001"})
         if path.startswith("/customers/"):
@@ -189,9 +193,21 @@ def fake_identify() -> FakeIdentify:
 
 
 @pytest.fixture
-async def gateway(fake_identify):
+def fake_referral() -> FakeReferral:
+    return FakeReferral()
+
+
+def fake_services(fake_identify: FakeIdentify, fake_referral: FakeReferral) -> dict:
+    return {
+        "identify": httpx.MockTransport(fake_identify.handler),
+        "referral": httpx.MockTransport(fake_referral.handler),
+    }
+
+
+@pytest.fixture
+async def gateway(fake_identify, fake_referral):
     settings = GatewaySettings(live_updates=False, max_depth=2, max_aliases=3, max_tokens=120)
-    app = create_app(settings, transports={"identify": httpx.MockTransport(fake_identify.handler)})
+    app = create_app(settings, transports=fake_services(fake_identify, fake_referral))
     from asgi_lifespan import LifespanManager
 
     async with (

@@ -7,7 +7,7 @@ from graphql import GraphQLObjectType
 from branchflow_gateway.config import GatewaySettings
 from branchflow_gateway.schemas import build_schemas
 from branchflow_runtime import access
-from branchflow_runtime.access import Data
+from branchflow_runtime.access import Action, Data
 from branchflow_runtime.auth import Role
 
 SCHEMAS = build_schemas(GatewaySettings(dev_mode=True))
@@ -59,3 +59,105 @@ def test_shared_types_are_defined_once():
     lobby = SCHEMAS[Role.LOBBY_MANAGER]._schema.type_map["Guidance"]
     teller = SCHEMAS[Role.TELLER]._schema.type_map["Guidance"]
     assert set(lobby.fields) == set(teller.fields)
+
+
+def fields_of(role: Role) -> set[str]:
+    schema = SCHEMAS[role]._schema
+    roots = (schema.query_type, schema.mutation_type, schema.subscription_type)
+    return {name for root in roots if root is not None for name in root.fields}
+
+
+REFERRAL_VIEWS = {  # issue 10 §6, role by role
+    Role.LOBBY_MANAGER: {
+        "fileReferral",
+        "fileSuggestedReferral",
+        "dismissSuggestion",
+        "withdrawReferral",
+        "myReferrals",
+        "referralSuggestions",
+        "referralDay",
+        "closeReferralDay",
+        "reopenReferralDay",
+        "referralCounts",
+        "referral",
+    },
+    Role.TELLER: {"fileReferral", "withdrawReferral", "myReferrals", "referral"},
+    Role.WEALTH_MANAGER: {
+        "fileReferral",
+        "withdrawReferral",
+        "myReferrals",
+        "referral",
+        "referralsToConfirm",
+        "confirmReferral",
+        "copyReferralToRegister",
+        "followUpRegister",
+        "followUp",
+        "workDiary",
+        "updateFollowUpAnalysis",
+        "planContact",
+        "recordAttempt",
+        "makeAppointment",
+        "decideAbandon",
+        "recordVerdict",
+        "customerWaiting",
+        "marketingActivities",
+        "marketingActivity",
+        "recordIntroduction",
+        "recordFieldVisit",
+        "recordSeminar",
+        "handOver",
+        "thankIntroducer",
+    },
+    Role.MARKETING_MANAGER: {
+        "fileReferral",
+        "withdrawReferral",
+        "myReferrals",
+        "referral",
+        "marketingActivities",
+        "marketingActivity",
+        "recordIntroduction",
+        "recordFieldVisit",
+        "recordSeminar",
+        "handOver",
+        "thankIntroducer",
+    },
+    Role.SERVICE_QUALITY_OFFICER: set(),
+    Role.DEPUTY_BRANCH_HEAD: {
+        "referral",
+        "referralSuggestions",
+        "referralDay",
+        "referralCounts",
+        "referralMonthlySummary",
+        "followUpRegister",
+        "followUp",
+        "workDiary",
+        "marketingActivities",
+        "marketingActivity",
+    },
+    Role.OPS: set(),
+}
+REFERRAL_VIEWS[Role.BRANCH_HEAD] = REFERRAL_VIEWS[Role.DEPUTY_BRANCH_HEAD] | {
+    "registerAccessLog",
+    "reopenReferralDay",
+}
+REFERRAL_VIEWS[Role.HEAD_OFFICE] = REFERRAL_VIEWS[Role.BRANCH_HEAD] - {"reopenReferralDay"} | {
+    "branchReferralCounts"
+}
+EVERY_REFERRAL_VIEW = set().union(*REFERRAL_VIEWS.values())
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_each_role_has_its_referral_views_and_no_other(role):
+    assert fields_of(role) & EVERY_REFERRAL_VIEW == REFERRAL_VIEWS[role]
+
+
+@pytest.mark.parametrize("role", [Role.LOBBY_MANAGER, Role.TELLER])
+def test_lobby_and_counter_schemas_hold_no_register_verdict_or_appraisal(role):
+    types = set(SCHEMAS[role]._schema.type_map)
+    assert not types & {"FollowUpEntry", "Verdict", "MarketingResult", "MonthlySummary", "RegisterRead"}
+    assert "CLOSED" in SCHEMAS[role]._schema.type_map["ReferralResult"].values  # a verdict reads CLOSED
+
+
+def test_the_wealth_managers_push_goes_to_those_who_confirm_forms_only():
+    pushed = {role for role in Role if "customerWaiting" in fields_of(role)}
+    assert pushed == {role for role in Role if Action.CONFIRM_REFERRAL in access.permitted(role)}

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import strawberry
 
+from branchflow_gateway.batches import forget
 from branchflow_gateway.context import Info
 from branchflow_gateway.errors import BadUserInput, Forbidden
 from branchflow_gateway.identify.types import (
@@ -69,7 +70,7 @@ async def update_customer_facts(info: Info, customer_id: str, facts: FactsInput)
     """Create or replace a customer's facts; the answer is the new rating."""
     ctx = info.context
     data = await ctx.identify.client.put_facts(ctx.staff.token, customer_id, facts.to_json())
-    ctx.identify.loaders.ratings.clear(customer_id)
+    forget(ctx.identify.loaders.ratings, customer_id)
     return FactsUpdate(rating=Rating.from_json(data["rating"]), tier_changed=data["tier_changed"])
 
 
