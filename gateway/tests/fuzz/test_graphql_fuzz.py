@@ -1,5 +1,5 @@
 """Property-based GraphQL tests (schemathesis + hypothesis-graphql, from each role's own schema)
-against the gateway over real HTTP, with a fake identify service behind it: whatever the query,
+against the gateway over real HTTP, with fake identify and referral services behind it: whatever the query,
 never a server error, and every error carries a stable code. The same for hostile variables and
 bodies (hypothesis): non-finite numbers, lone surrogates, deep nesting, huge strings, wrong
 enums, bodies that are not UTF-8 or not JSON."""
@@ -22,7 +22,8 @@ from branchflow_runtime.auth import Role, mint_token
 from branchflow_runtime.embedded import free_port
 from branchflow_runtime.settings import DEV_JWT_SECRET
 
-from ..unit.conftest import FakeIdentify
+from ..unit.conftest import FakeIdentify, fake_services
+from ..unit.fake_referral import ENTRY_ID, FakeReferral
 
 SCHEMAS = build_schemas(GatewaySettings())
 # INTERNAL_SERVER_ERROR is absent on purpose: a masked error is a bug the fuzzer found
@@ -34,7 +35,7 @@ def gateway_url():
     port = free_port()
     app = create_app(
         GatewaySettings(live_updates=False),
-        transports={"identify": httpx.MockTransport(FakeIdentify().handler)},
+        transports=fake_services(FakeIdentify(), FakeReferral()),
     )
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -63,6 +64,13 @@ lobby = schemathesis.graphql.from_file(
 )
 head_office = schemathesis.graphql.from_file(SCHEMAS[Role.HEAD_OFFICE].as_str())
 ops = schemathesis.graphql.from_file(SCHEMAS[Role.OPS].as_str())
+# the referral views: the wealth manager's register and marketing, the marketing manager's handovers
+wealth_manager = schemathesis.graphql.from_file(
+    SCHEMAS[Role.WEALTH_MANAGER].as_str().replace("type Subscription", "type _Unused")
+)
+branch_head = schemathesis.graphql.from_file(
+    SCHEMAS[Role.BRANCH_HEAD].as_str().replace("type Subscription", "type _Unused")
+)
 
 
 @lobby.parametrize()
@@ -81,6 +89,18 @@ def test_head_office_schema(case, gateway_url):
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 def test_ops_schema(case, gateway_url):
     _check(case, gateway_url, Role.OPS)
+
+
+@wealth_manager.parametrize()
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+def test_wealth_manager_schema(case, gateway_url):
+    _check(case, gateway_url, Role.WEALTH_MANAGER)
+
+
+@branch_head.parametrize()
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+def test_branch_head_schema(case, gateway_url):
+    _check(case, gateway_url, Role.BRANCH_HEAD)
 
 
 # Hostile values in variables and bodies, which schemathesis (inline arguments, valid JSON)
@@ -121,8 +141,61 @@ OBSERVATION = st.fixed_dictionaries(
         "signals": st.one_of(st.lists(SIGNAL, max_size=60), HOSTILE),
     },
 )
+WALK_IN = st.fixed_dictionaries({"name": maybe(st.just("周先生")), "phone": maybe(st.just("139 1111 2222"))})
+REFERRAL = st.fixed_dictionaries(
+    {"status": maybe(st.sampled_from(["REFERRED", "PENDING"])), "wealthManagerId": maybe(st.just("wm-1"))},
+    optional={
+        "customerId": maybe(st.just("C1")),
+        "prospect": maybe(WALK_IN),
+        "contact": maybe(
+            st.fixed_dictionaries(
+                {"at": maybe(st.just("2026-11-25T10:00:00+08:00")), "way": maybe(st.just("PHONE"))}
+            )
+        ),
+        "referralId": HOSTILE,
+        "identificationId": HOSTILE,
+    },
+)
+ATTEMPT = st.fixed_dictionaries(
+    {"way": maybe(st.just("PHONE")), "result": maybe(st.sampled_from(["NO_ANSWER", "MEETING_AGREED"]))},
+    optional={
+        "attemptedAt": HOSTILE,
+        "plannedContactId": HOSTILE,
+        "nextContact": maybe(st.fixed_dictionaries({"day": maybe(st.just("2026-11-28")), "way": HOSTILE})),
+        "meeting": maybe(st.fixed_dictionaries({"meetsAt": HOSTILE})),
+    },
+)
 OPERATIONS = st.sampled_from(
     [
+        (
+            Role.LOBBY_MANAGER,
+            "mutation($v: ReferralInput!) { fileReferral(referral: $v) { referralId person { name } } }",
+            REFERRAL,
+        ),
+        (
+            Role.LOBBY_MANAGER,
+            "query($v: ID!) { referral(referralId: $v) { status } }",
+            maybe(st.just(ENTRY_ID)),
+        ),
+        (Role.LOBBY_MANAGER, "query($v: Date) { referralDay(day: $v) { status } }", HOSTILE),
+        (
+            Role.WEALTH_MANAGER,
+            f'mutation($v: AttemptInput!) {{ recordAttempt(entryId: "{ENTRY_ID}", attempt: $v) '
+            "{ status } }",
+            ATTEMPT,
+        ),
+        (
+            Role.WEALTH_MANAGER,
+            "query($v: String) { followUpRegister(wealthManagerId: $v) { entryId } }",
+            HOSTILE,
+        ),
+        (Role.WEALTH_MANAGER, "subscription { customerWaiting { referralId } }", st.none()),
+        (Role.BRANCH_HEAD, "query($v: String!) { referralMonthlySummary(month: $v) { month } }", HOSTILE),
+        (
+            Role.HEAD_OFFICE,
+            "query($v: CountPeriod) { branchReferralCounts(period: $v) { branchId } }",
+            HOSTILE,
+        ),
         (
             Role.LOBBY_MANAGER,
             "mutation($v: ObservationInput!) { recordObservation(observation: $v) { identificationId } }",

@@ -283,6 +283,11 @@ class FakeReferral:
                 "A wealth manager already followed this customer up on 2026-10-01; "
                 "no new referral before 2027-03-30.",
             )
+        if ("customer_id" in body) == ("prospect" in body):  # as the service's PersonIn
+            return httpx.Response(
+                422,
+                json={"detail": [{"loc": ["body"], "msg": "give either customer_id or prospect, not both"}]},
+            )
         if body.get("customer_id") == "C-BAD":
             return httpx.Response(
                 422,
