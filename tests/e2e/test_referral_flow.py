@@ -16,13 +16,20 @@ from pathlib import Path
 
 import httpx
 import pytest
+from opentelemetry import context as otel_context
+from opentelemetry import propagate
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
 from websockets.asyncio.client import connect
 
+from branchflow_contracts import Topic
 from branchflow_gateway.app import create_app as create_gateway
 from branchflow_gateway.config import GatewaySettings
 from branchflow_runtime.auth import Role, mint_token
 from branchflow_runtime.privacy import BRANCH_ZONE
 from branchflow_runtime.settings import DEV_JWT_SECRET
+from branchflow_runtime.telemetry import setup_tracing
 from branchflow_runtime.testing import serving
 from identify.bootstrap import create_app as create_identify
 from identify.config import IdentifySettings
@@ -32,6 +39,7 @@ from referral.config import ReferralSettings
 pytestmark = pytest.mark.connected
 
 IDENTIFY_TEST_RULES = Path(__file__).parents[2] / "services" / "identify" / "tests" / "rules"
+SPANS = InMemorySpanExporter()
 
 
 def token(staff_id: str, role: Role, branch: str = "BR001") -> str:
@@ -51,6 +59,7 @@ HEAD_OFFICE = token("ho-ref", Role.HEAD_OFFICE, "HO")
 async def platform(kafka_broker, database_factory):
     """identify, referral (following customer.identified in a group of its own) and the gateway,
     each served over real HTTP."""
+    setup_tracing("e2e", [SimpleSpanProcessor(SPANS)])  # the three apps run in this process
     identify = create_identify(
         IdentifySettings(
             database_url=await database_factory("e2e_ref_identify"),
@@ -167,8 +176,10 @@ async def test_a_suggestion_filed_through_the_gateway_waits_for_its_wealth_manag
     suggestion = await suggestion_for(client, observed["identificationId"])
     assert (suggestion["customerId"], suggestion["status"]) == ("E2EREF01", "OPEN")
 
-    filed = data(
-        await ask(
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"  # the front end's trace
+    trace = otel_context.attach(propagate.extract({"traceparent": f"00-{trace_id}-00f067aa0ba902b7-01"}))
+    try:
+        filed = await ask(
             client,
             LOBBY,
             """mutation($s: ID!) { fileSuggestedReferral(suggestionId: $s,
@@ -176,7 +187,9 @@ async def test_a_suggestion_filed_through_the_gateway_waits_for_its_wealth_manag
                 { referralId status source identificationId } }""",
             {"s": suggestion["suggestionId"]},
         )
-    )["fileSuggestedReferral"]
+    finally:
+        otel_context.detach(trace)
+    filed = data(filed)["fileSuggestedReferral"]
     assert (filed["status"], filed["source"]) == ("REFERRED", "LOBBY")
     assert filed["identificationId"] == observed["identificationId"]
 
@@ -188,6 +201,13 @@ async def test_a_suggestion_filed_through_the_gateway_waits_for_its_wealth_manag
     for other in (colleague, namesake):  # another wealth manager, the same id in another branch
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(other.recv(), 1.0)
+    # the push came out of the mutation's trace: gateway → referral → outbox → Kafka → the gateway's feed
+    [feed_span] = [
+        s
+        for s in SPANS.get_finished_spans()
+        if s.name == f"{Topic.CUSTOMER_REFERRED} process" and format(s.context.trace_id, "032x") == trace_id
+    ]
+    assert feed_span.kind is SpanKind.CONSUMER
 
     # a walk-in referred on the spot: the wealth manager the form names reads the name in clear
     walk_in = data(
