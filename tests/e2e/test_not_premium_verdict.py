@@ -2,7 +2,8 @@
 observation at identify is suggested at the referral service and referred; the wealth manager
 judges the customer not premium there; the verdict travels to identify, whose guidance for that
 customer stops calling a wealth manager — in one trace from the referral service's request to
-identify's consumer span."""
+identify's consumer span. With the gateway in front (issue 10 §7): one trace id from the wealth
+manager's GraphQL mutation to the Kafka message and identify's consumer span."""
 
 import asyncio
 
@@ -16,10 +17,12 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from opentelemetry.trace import SpanKind
 
 from branchflow_contracts import Topic
+from branchflow_gateway.app import create_app as create_gateway
+from branchflow_gateway.config import GatewaySettings
 from branchflow_runtime.auth import Role, mint_token
 from branchflow_runtime.settings import DEV_JWT_SECRET
 from branchflow_runtime.telemetry import setup_tracing
-from branchflow_runtime.testing import read_events
+from branchflow_runtime.testing import read_events, serving
 
 from .conftest import identify_and_referral
 
@@ -178,3 +181,120 @@ def _ancestors(spans: dict, span) -> list:
         span = spans[span.parent.span_id]
         found.append(span)
     return found
+
+
+# --- the GraphQL front ----------------------------------------------------------------------------
+
+GATEWAY_TRACE_ID = "0af7651916cd43dd8448eb211c80319c"
+OTHER_CUSTOMER = "E2EV002"
+
+
+@pytest.fixture(scope="module")
+async def gateway(services, kafka_broker):
+    """The gateway in front of the two services, over real HTTP."""
+    app = create_gateway(
+        GatewaySettings(
+            identify_url=services.identify.url,
+            referral_url=services.referral.url,
+            kafka_bootstrap_servers=kafka_broker.bootstrap_servers,
+            live_updates=False,
+        )
+    )
+    async with serving(app) as url, httpx.AsyncClient(base_url=url, timeout=10) as http:
+        yield http
+
+
+async def ask(gateway: httpx.AsyncClient, headers: dict, query: str, variables: dict | None = None) -> dict:
+    response = await gateway.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body["errors"]
+    return body["data"]
+
+
+OBSERVE = """mutation($c: String!) { recordObservation(observation: {customerId: $c, purpose: INVESTMENT,
+    customerHasTime: true, signals: [{category: INFORMATION, kind: "main_bank_elsewhere"},
+    {category: APPEARANCE, kind: "luxury_car"}, {category: APPEARANCE, kind: "luxury_watch"}]})
+    { identificationId guidance { callWealthManager } } }"""
+
+
+async def test_a_verdict_through_the_gateway_is_one_trace_to_identifys_consumer_span(
+    services, gateway, kafka_broker
+):
+    """The lobby refers a customer to be called back (pending), the wealth manager copies the form
+    into its register and, having followed the customer up, records the verdict not premium — all
+    through the gateway. The front end's trace runs from the GraphQL request through the gateway's
+    call to referral, its relay's Kafka message, to identify's consumer span and its SQL; and the
+    lobby's next observation of that customer, through the gateway, calls no wealth manager."""
+    before = (await ask(gateway, LOBBY, OBSERVE, {"c": OTHER_CUSTOMER}))["recordObservation"]
+    assert before["guidance"]["callWealthManager"] is True
+    filed = await ask(
+        gateway,
+        LOBBY,
+        """mutation($c: String!, $at: DateTime!) { fileReferral(referral: {customerId: $c, status: PENDING,
+            wealthManagerId: "wm-v", contact: {at: $at, way: PHONE}}) { referralId } }""",
+        {"c": OTHER_CUSTOMER, "at": "2099-01-05T10:00:00+08:00"},
+    )
+    copied = await ask(
+        gateway,
+        WEALTH,
+        "mutation($r: ID!) { copyReferralToRegister(referralId: $r) { entryId } }",
+        {"r": filed["fileReferral"]["referralId"]},
+    )
+    entry = copied["copyReferralToRegister"]["entryId"]
+
+    token = otel_context.attach(
+        propagate.extract({"traceparent": f"00-{GATEWAY_TRACE_ID}-b7ad6b7169203331-01"})
+    )
+    try:
+        judged = await ask(
+            gateway,
+            WEALTH,
+            "mutation($e: ID!) { recordVerdict(entryId: $e, verdict: NOT_PREMIUM) { status } }",
+            {"e": entry},
+        )
+    finally:
+        otel_context.detach(token)
+    assert judged["recordVerdict"] == {"status": "NOT_PREMIUM"}
+
+    # the Kafka message carries the GraphQL request's trace id
+    [record] = await read_events(
+        kafka_broker.bootstrap_servers,
+        Topic.CUSTOMER_JUDGED_NOT_PREMIUM,
+        1,
+        match=lambda r: (
+            r.key == OTHER_CUSTOMER.encode() and GATEWAY_TRACE_ID in dict(r.headers)["traceparent"].decode()
+        ),
+    )
+    await applied(services.identify, dict(record.headers)["ce_id"].decode())
+
+    # one trace: the gateway's GraphQL request → its call to referral → referral's request → the
+    # relay's publish → identify's consumer span writing the verdict to identify's database
+    spans = {
+        s.context.span_id: s
+        for s in SPANS.get_finished_spans()
+        if format(s.context.trace_id, "032x") == GATEWAY_TRACE_ID
+    }
+    [graphql] = [s for s in spans.values() if s.kind is SpanKind.SERVER and "/graphql" in s.name]
+    [call] = [s for s in spans.values() if s.kind is SpanKind.CLIENT and "/verdict" in str(s.attributes)]
+    [server] = [s for s in spans.values() if s.kind is SpanKind.SERVER and "/verdict" in s.name]
+    [consumer] = [
+        s
+        for s in spans.values()
+        if s.kind is SpanKind.CONSUMER and s.name == f"{Topic.CUSTOMER_JUDGED_NOT_PREMIUM} process"
+    ]
+    assert any(
+        sql.attributes.get("db.name") == services.identify.database
+        and "not_premium_verdicts" in sql.attributes.get("db.statement", "")
+        for sql in spans.values()
+        if consumer in _ancestors(spans, sql)
+    )
+    chain = _ancestors(spans, consumer)
+    assert spans[consumer.parent.span_id].kind is SpanKind.PRODUCER
+    assert server in chain and call in chain and graphql in chain
+
+    # the lobby is told, through the gateway too: that customer's guidance calls no wealth manager
+    after = (await ask(gateway, LOBBY, OBSERVE, {"c": OTHER_CUSTOMER}))["recordObservation"]
+    assert after["guidance"]["callWealthManager"] is False
