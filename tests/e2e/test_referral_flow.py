@@ -1,5 +1,6 @@
 """End to end over real HTTP and a real broker: the referral views through the gateway against the
-real referral and identify services (issue 10 §6).
+real referral and identify services (issue 10 §6; the verdict's trace through the gateway is in
+``test_not_premium_verdict``).
 
 A lobby manager's observation (identify) becomes a suggested referral (referral consumes
 customer.identified), which the lobby manager files with one action through the gateway; the
@@ -10,9 +11,7 @@ counts and the access log, each role through its own schema."""
 
 import asyncio
 import json
-import uuid
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -31,14 +30,11 @@ from branchflow_runtime.privacy import BRANCH_ZONE
 from branchflow_runtime.settings import DEV_JWT_SECRET
 from branchflow_runtime.telemetry import setup_tracing
 from branchflow_runtime.testing import serving
-from identify.bootstrap import create_app as create_identify
-from identify.config import IdentifySettings
-from referral.bootstrap import create_app as create_referral
-from referral.config import ReferralSettings
+
+from .conftest import identify_and_referral
 
 pytestmark = pytest.mark.connected
 
-IDENTIFY_TEST_RULES = Path(__file__).parents[2] / "services" / "identify" / "tests" / "rules"
 SPANS = InMemorySpanExporter()
 
 
@@ -57,34 +53,14 @@ HEAD_OFFICE = token("ho-ref", Role.HEAD_OFFICE, "HO")
 
 @pytest.fixture(scope="module")
 async def platform(kafka_broker, database_factory):
-    """identify, referral (following customer.identified in a group of its own) and the gateway,
-    each served over real HTTP."""
+    """identify and referral as they run (``conftest.identify_and_referral``: each following its
+    topics in a group of its own), the gateway in front, each served over real HTTP."""
     setup_tracing("e2e", [SimpleSpanProcessor(SPANS)])  # the three apps run in this process
-    identify = create_identify(
-        IdentifySettings(
-            database_url=await database_factory("e2e_ref_identify"),
-            kafka_bootstrap_servers=kafka_broker.bootstrap_servers,
-            start_consumers=False,
-            start_sweeper=False,
-            relay_idle_poll_seconds=0.2,
-            rating_rules_path=IDENTIFY_TEST_RULES / "rating.toml",
-            exchange_rates_path=IDENTIFY_TEST_RULES / "exchange_rates.toml",
-        )
-    )
-    referral = create_referral(
-        ReferralSettings(
-            database_url=await database_factory("e2e_ref_referral"),
-            kafka_bootstrap_servers=kafka_broker.bootstrap_servers,
-            kafka_group_id=f"referral-e2e-{uuid.uuid4().hex[:8]}",
-            start_summary_job=False,
-            relay_idle_poll_seconds=0.2,
-        )
-    )
-    async with serving(identify) as identify_url, serving(referral, startup_timeout=60) as referral_url:
+    async with identify_and_referral(kafka_broker, database_factory) as services:
         gateway = create_gateway(
             GatewaySettings(
-                identify_url=identify_url,
-                referral_url=referral_url,
+                identify_url=services.identify.url,
+                referral_url=services.referral.url,
                 kafka_bootstrap_servers=kafka_broker.bootstrap_servers,
             )
         )
@@ -92,9 +68,7 @@ async def platform(kafka_broker, database_factory):
             serving(gateway) as gateway_url,
             httpx.AsyncClient(base_url=gateway_url, timeout=15) as client,
         ):
-            domains = gateway.state.gateway.domains
-            await asyncio.wait_for(domains["referral"].live.ready.wait(), 30)
-            await asyncio.wait_for(referral.state.container.consumers_ready.wait(), 60)
+            await asyncio.wait_for(gateway.state.gateway.domains["referral"].live.ready.wait(), 30)
             yield client, gateway_url.replace("http://", "ws://") + "/graphql"
 
 
