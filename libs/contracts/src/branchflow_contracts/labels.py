@@ -26,6 +26,10 @@ from branchflow_contracts.vocabulary import (
     Channel,
     CustomerTier,
     GuidanceAction,
+    GuidanceScript,
+    HandlingOutcome,
+    IdentificationReason,
+    RerateCause,
     SignalCategory,
     VisitPurpose,
 )
@@ -77,6 +81,75 @@ LABELS: dict[type[StrEnum], dict[StrEnum, str]] = {
         VisitPurpose.LARGE_CASH: NC_("VisitPurpose", "Large cash deposit or withdrawal"),
         VisitPurpose.INVESTMENT: NC_("VisitPurpose", "Wealth management and investment"),
         VisitPurpose.OTHER: NC_("VisitPurpose", "Other business"),
+    },
+    GuidanceScript: {
+        GuidanceScript.MEET_WEALTH_MANAGER_NOW: NC_(
+            "GuidanceScript",
+            "Invite the customer to meet a wealth manager now; the wealth manager also sees that "
+            "today's business is served first.",
+        ),
+        GuidanceScript.MEET_WEALTH_MANAGER_OR_CARD: NC_(
+            "GuidanceScript",
+            "Invite the customer to meet a wealth manager now; if they are in a hurry, hand over the "
+            "wealth manager's card and agree a contact time.",
+        ),
+        GuidanceScript.PRIORITY_COUNTER_FIRST: NC_(
+            "GuidanceScript",
+            "Take the customer to the priority counter (green channel) first; then hand over the "
+            "wealth manager's card and agree a contact time.",
+        ),
+        GuidanceScript.FAST_E_CHANNEL_FIRST: NC_(
+            "GuidanceScript",
+            "Help the customer through the fast e-channel first; then hand over the wealth manager's "
+            "card and agree a contact time.",
+        ),
+        GuidanceScript.CARD_AND_CONTACT_TIME: NC_(
+            "GuidanceScript",
+            "Hand over a wealth manager's card and agree a time for a call; then serve today's "
+            "business as usual.",
+        ),
+        GuidanceScript.DIVERT_SMALL_CASH: NC_(
+            "GuidanceScript", "Walk the customer to the self-service machines and help with the first step."
+        ),
+        GuidanceScript.DIVERT_BILL_PAYMENT: NC_(
+            "GuidanceScript", "Show the bill-payment machine; offer to set up mobile-banking payments."
+        ),
+        GuidanceScript.DIVERT_TRANSFER: NC_(
+            "GuidanceScript", "Offer to do it together on mobile banking; a counter ticket if they prefer."
+        ),
+        GuidanceScript.DIVERT_ACCOUNT_INQUIRY: NC_(
+            "GuidanceScript", "Show the inquiry on mobile banking or the self-service terminal."
+        ),
+        GuidanceScript.DIVERT_COMPLEX_NON_CASH: NC_(
+            "GuidanceScript", "Give a non-cash counter ticket and check the documents while they wait."
+        ),
+        GuidanceScript.DIVERT_LARGE_CASH: NC_("GuidanceScript", "Give a cash counter ticket."),
+        GuidanceScript.DIVERT_INVESTMENT: NC_(
+            "GuidanceScript", "Give a non-cash counter ticket; product leaflets are on the stand."
+        ),
+        GuidanceScript.DIVERT_OTHER: NC_(
+            "GuidanceScript", "Ask what they need and give the matching ticket."
+        ),
+        GuidanceScript.QUEUE_KEEP_TICKET: NC_(
+            "GuidanceScript",
+            "Keep the ticket: this needs the counter. Check the documents while they wait.",
+        ),
+    },
+    HandlingOutcome: {
+        HandlingOutcome.REFERRED: NC_("HandlingOutcome", "Referred to a wealth manager"),
+        HandlingOutcome.GUIDED: NC_("HandlingOutcome", "Guided"),
+        HandlingOutcome.LEFT: NC_("HandlingOutcome", "Customer left"),
+    },
+    IdentificationReason: {
+        IdentificationReason.OBSERVATION: NC_("IdentificationReason", "Observed by staff"),
+        IdentificationReason.SYSTEM_MINING: NC_("IdentificationReason", "Large transaction posted"),
+    },
+    RerateCause: {
+        RerateCause.FACTS_CHANGED: NC_("RerateCause", "Customer facts changed"),
+        RerateCause.SIGNALS_EXPIRED: NC_("RerateCause", "Observed signs expired"),
+        RerateCause.RULES_CHANGED: NC_("RerateCause", "Rating rules changed"),
+        RerateCause.PERIODIC_REVIEW: NC_("RerateCause", "Periodic review"),
+        RerateCause.PROSPECT_LINKED: NC_("RerateCause", "Walk-in prospect opened an account"),
     },
     # referral (DOMAIN.md §2)
     ReferralStatus: {

@@ -79,10 +79,49 @@ class GuidanceAction(StrEnum):
     CASH_COUNTER = "cash_counter"
 
 
+class GuidanceScript(StrEnum):
+    """The line the lobby says with a guidance (``Guidance.script_code``). Its words, in Chinese
+    and English, are its label (``labels.py``): whoever shows a guidance — identify's API, the
+    gateway's live lobby, a head-office consumer — words it from the code in its reader's
+    language. Never names a tier or an amount."""
+
+    MEET_WEALTH_MANAGER_NOW = "meet_wealth_manager_now"
+    MEET_WEALTH_MANAGER_OR_CARD = "meet_wealth_manager_or_card"
+    PRIORITY_COUNTER_FIRST = "priority_counter_first"
+    FAST_E_CHANNEL_FIRST = "fast_e_channel_first"
+    CARD_AND_CONTACT_TIME = "card_and_contact_time"
+    # today's business where it is best done, by what the customer came for (VisitPurpose)
+    DIVERT_SMALL_CASH = "divert.small_cash"
+    DIVERT_BILL_PAYMENT = "divert.bill_payment"
+    DIVERT_TRANSFER = "divert.transfer"
+    DIVERT_ACCOUNT_INQUIRY = "divert.account_inquiry"
+    DIVERT_COMPLEX_NON_CASH = "divert.complex_non_cash"
+    DIVERT_LARGE_CASH = "divert.large_cash"
+    DIVERT_INVESTMENT = "divert.investment"
+    DIVERT_OTHER = "divert.other"
+    # second diversion (二次分流): someone queuing for what needs the counter
+    QUEUE_KEEP_TICKET = "queue.keep_ticket"
+
+
+class HandlingOutcome(StrEnum):
+    """What became of a guidance (the lobby records it)."""
+
+    REFERRED = "referred"  # handed to a wealth manager
+    GUIDED = "guided"  # taken where the guidance said
+    LEFT = "left"  # the customer left
+
+
+class IdentificationReason(StrEnum):
+    """Why a customer was identified (``CustomerIdentified.reason``)."""
+
+    OBSERVATION = "observation"  # staff observed them (lobby, counter, field)
+    SYSTEM_MINING = "system_mining"  # a large posted transaction
+
+
 class Guidance(BaseModel):
     """What a lobby or counter screen is given: an action and a line to say, no tier, no amount.
-    ``script_code`` names the line in the catalogues (zh-CN, English); ``script`` is its English
-    text, kept for v1 clients."""
+    ``script_code`` names the line (a ``GuidanceScript``: its label is the line in the reader's
+    language); ``script`` is its English text, kept for v1 clients and head office."""
 
     model_config = ConfigDict(frozen=True)
 

@@ -3,9 +3,9 @@ or an amount, and every script has a code the catalogues translate."""
 
 import pytest
 
-from branchflow_contracts import CustomerTier, GuidanceAction
+from branchflow_contracts import CustomerTier, GuidanceAction, GuidanceScript
+from branchflow_contracts.labels import LABELS
 from identify.domain.guidance import Visit, VisitPurpose, guide
-from identify.domain.texts import GUIDANCE_SCRIPTS
 
 PREMIUM = [CustomerTier.PREMIUM_CORE, CustomerTier.PREMIUM]
 VISITS = [
@@ -25,7 +25,7 @@ def test_guidance_never_carries_the_tier_or_an_amount(tier, followed_up):
         text = guidance.model_dump_json().lower()
         for word in ("premium", "potential", "to_win", "ordinary", "tier", "score", "vip", "cny", "¥"):
             assert word not in text, (visit, text)
-        assert guidance.script == GUIDANCE_SCRIPTS[guidance.script_code]
+        assert guidance.script == LABELS[GuidanceScript][GuidanceScript(guidance.script_code)]
 
 
 @pytest.mark.parametrize("tier", PREMIUM)

@@ -1,5 +1,6 @@
 """Guidance (引导/分流): where the lobby sends the customer. It is all a lobby or counter screen
-gets: an action and what to say (a script code, and its English text), never the tier or an
+gets: an action and what to say (a script code — its words in the reader's language are the
+code's label, ``branchflow_contracts.labels`` — and its English text), never the tier or an
 amount. Never show an ordinary customer that service differs (切忌向普通客户明确表达客户服务差异性).
 
 It follows the visit (seed pages 17, 35–38) and what a wealth manager already found:
@@ -19,8 +20,10 @@ It follows the visit (seed pages 17, 35–38) and what a wealth manager already 
 
 from dataclasses import dataclass
 
-from branchflow_contracts import CustomerTier, Guidance, GuidanceAction, VisitPurpose
-from identify.domain.texts import GUIDANCE_SCRIPTS
+from branchflow_contracts import CustomerTier, Guidance, GuidanceAction, GuidanceScript, VisitPurpose
+from branchflow_contracts.labels import LABELS
+
+SCRIPTS = LABELS[GuidanceScript]  # each script's English words
 
 # errands a customer wants done quickly: a premium customer gets priority service first
 QUICK_ERRANDS = frozenset(
@@ -61,32 +64,38 @@ class Visit:
     in_queue: bool = False  # already queuing with a ticket (second diversion)
 
 
-def _guidance(action: GuidanceAction, code: str, *, call: bool = False, card: bool = False, alternatives=()):
+def _guidance(
+    action: GuidanceAction, script: GuidanceScript, *, call: bool = False, card: bool = False, alternatives=()
+) -> Guidance:
     return Guidance(
         action=action,
         call_wealth_manager=call,
         alternatives=tuple(alternatives),
-        script=GUIDANCE_SCRIPTS[code],
-        script_code=code,
+        script=SCRIPTS[script],
+        script_code=script.value,
         offer_wealth_manager_card=card,
     )
+
+
+def _diverted(purpose: VisitPurpose) -> GuidanceScript:
+    return GuidanceScript(f"divert.{purpose}")
 
 
 def todays_route(visit: Visit) -> Guidance:
     """Today's business, where it is best done: what anyone is told."""
     if visit.purpose in _SIMPLE_ROUTES:
-        return _guidance(_SIMPLE_ROUTES[visit.purpose], f"divert.{visit.purpose}")
+        return _guidance(_SIMPLE_ROUTES[visit.purpose], _diverted(visit.purpose))
     if visit.in_queue:
-        return _guidance(_COUNTER_ROUTES[visit.purpose], "queue.keep_ticket")
-    return _guidance(_COUNTER_ROUTES[visit.purpose], f"divert.{visit.purpose}")
+        return _guidance(_COUNTER_ROUTES[visit.purpose], GuidanceScript.QUEUE_KEEP_TICKET)
+    return _guidance(_COUNTER_ROUTES[visit.purpose], _diverted(visit.purpose))
 
 
 def _priority_first(visit: Visit) -> Guidance:
     if visit.purpose in _FAST_E_CHANNEL_ERRANDS:
-        action, code = GuidanceAction.FAST_E_CHANNEL, "fast_e_channel_first"
+        action, script = GuidanceAction.FAST_E_CHANNEL, GuidanceScript.FAST_E_CHANNEL_FIRST
     else:
-        action, code = GuidanceAction.PRIORITY_COUNTER, "priority_counter_first"
-    return _guidance(action, code, card=True, alternatives=(GuidanceAction.MEET_WEALTH_MANAGER,))
+        action, script = GuidanceAction.PRIORITY_COUNTER, GuidanceScript.PRIORITY_COUNTER_FIRST
+    return _guidance(action, script, card=True, alternatives=(GuidanceAction.MEET_WEALTH_MANAGER,))
 
 
 def _priority_only(visit: Visit) -> Guidance:
@@ -109,12 +118,13 @@ def guide(
         if visit.has_time is False or (visit.has_time is None and in_a_hurry):
             return _priority_first(visit)
         priority = _priority_first(visit).action
-        return _guidance(GuidanceAction.MEET_WEALTH_MANAGER, "meet_wealth_manager_now", call=True,
-                         alternatives=(priority,))  # fmt: skip
+        script = GuidanceScript.MEET_WEALTH_MANAGER_NOW
+        return _guidance(GuidanceAction.MEET_WEALTH_MANAGER, script, call=True, alternatives=(priority,))
     route = todays_route(visit)
     if wealth_manager_followed_up or tier not in (CustomerTier.TO_WIN, CustomerTier.POTENTIAL):
         return route
     if tier is CustomerTier.TO_WIN and visit.has_time is not False:
-        return _guidance(GuidanceAction.MEET_WEALTH_MANAGER, "meet_wealth_manager_or_card", call=True,
-                         card=True, alternatives=(route.action,))  # fmt: skip
-    return _guidance(route.action, "card_and_contact_time", card=True)
+        script = GuidanceScript.MEET_WEALTH_MANAGER_OR_CARD
+        return _guidance(GuidanceAction.MEET_WEALTH_MANAGER, script, call=True, card=True,
+                         alternatives=(route.action,))  # fmt: skip
+    return _guidance(route.action, GuidanceScript.CARD_AND_CONTACT_TIME, card=True)
