@@ -98,14 +98,22 @@ async def test_bad_input_names_the_field(client, body, field):
     assert response.json()["detail"][0]["loc"] == field
 
 
-async def test_a_teller_cannot_record_on_the_external_channel(client):
+@pytest.mark.parametrize(
+    ("language", "detail"),
+    [
+        (None, "柜员不能在“外部挖掘”途径记录，可用途径：理财中心识别"),
+        ("en", "channel External mining is not for role Teller; use Wealth centre identification"),
+    ],
+)
+async def test_a_teller_cannot_record_on_the_external_channel(client, language, detail):
+    headers = auth(Role.TELLER) | ({"Accept-Language": language} if language else {})
     response = await client.post(
-        "/observations", json={"customer_id": "C9", "channel": "external"}, headers=auth(Role.TELLER)
+        "/observations", json={"customer_id": "C9", "channel": "external"}, headers=headers
     )
     assert response.status_code == 422
-    assert "channel external is not for role teller" in response.json()["detail"]
+    assert response.json()["detail"] == detail
     assert response.json()["code"] == "observation.channel_not_for_role"
-    assert response.json()["params"] == {"channel": "external", "role": "teller", "allowed": "branch"}
+    assert response.json()["params"] == {"channel": "external", "role": "teller", "allowed": ["branch"]}
 
 
 async def test_list_shows_times_in_the_branch_zone(client):

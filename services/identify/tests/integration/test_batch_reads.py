@@ -7,7 +7,9 @@ import uuid
 
 import pytest
 
+from branchflow_contracts import Channel, CustomerTier
 from branchflow_runtime.auth import Role
+from branchflow_runtime.i18n import label
 
 from .conftest import auth
 
@@ -172,7 +174,10 @@ async def test_counts_of_a_branch_count_customers_identified_not_reratings(clien
         "visiting": 0,
         "by_channel": dict.fromkeys(CHANNELS, 0),
         "by_staff": [],
+        "tier_labels": {tier: label(CustomerTier(tier), "zh_CN") for tier in TIERS},
+        "channel_labels": {channel: label(Channel(channel), "zh_CN") for channel in CHANNELS},
     }
+    assert (lobby["role_label"], wealth["role_label"]) == ("大堂经理", "理财经理")
 
 
 async def test_counts_across_branches_for_head_office_not_ops(client):

@@ -86,12 +86,13 @@ async def test_a_rejected_request_leaves_nothing_behind(client):
             "customer_id": "BAD001",
             "signals": [{"category": "appearance", "kind": "cash_deposit"}],
         },
-        headers=auth(Role.LOBBY_MANAGER),
+        headers=auth(Role.LOBBY_MANAGER) | {"Accept-Language": "en"},
     )
     assert response.status_code == 422
     [error] = response.json()["detail"]
     assert error["loc"] == ["body", "signals", 0]
-    assert "not a signal of category appearance" in error["msg"]
+    assert (error["type"], error["ctx"]["kind"]) == ("signal.kind_not_in_category", "cash_deposit")
+    assert "'Large cash deposit' is not a signal of category Appearance" in error["msg"]
     # head office reaches every branch, so a missing rating is a 404 for it (a branch gets 403)
     rating = await client.get("/customers/BAD001/rating", headers=auth(Role.HEAD_OFFICE, branch="HO"))
     assert rating.status_code == 404

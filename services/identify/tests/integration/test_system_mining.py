@@ -146,7 +146,7 @@ async def test_a_foreign_currency_purchase_is_converted_and_identifies_a_custome
     [line] = [i for i in rating["explanation"] if i["code"] == "signal.large_business_converted"]
     assert line["params"]["currency"] == "USD" and line["params"]["original_amount"] == "40000.00"
     assert line["params"]["rates_as_of"] == "test-rates"
-    assert "USD 40,000.00 at 7" in line["detail"]
+    assert "USD 40,000.00，按 test-rates 汇率 7 折算" in line["detail"]  # in Chinese unless asked
 
 
 async def test_a_currency_without_a_rate_is_dead_lettered_with_the_reason(client, kafka_broker):

@@ -2,10 +2,19 @@
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 
 from identify.domain.vocabulary import AddressArea, Occupation, SocialStanding
 
 ZERO = Decimal("0")
+
+
+class Product(StrEnum):
+    """Intermediary business (中间业务) a customer holds with us."""
+
+    FUNDS = "funds"
+    INSURANCE = "insurance"
+    WEALTH_PRODUCTS = "wealth_products"
 
 
 @dataclass(frozen=True)
@@ -44,11 +53,11 @@ class CustomerFacts:
     @property
     def intermediary_products(self) -> list[str]:
         held = {
-            "funds": self.funds,
-            "insurance": self.insurance,
-            "wealth_products": self.wealth_products,
+            Product.FUNDS: self.funds,
+            Product.INSURANCE: self.insurance,
+            Product.WEALTH_PRODUCTS: self.wealth_products,
         }
-        return [name for name, amount in held.items() if amount > 0]
+        return [product.value for product, amount in held.items() if amount > 0]
 
 
 def unknown_customer(customer_id: str, branch_id: str) -> CustomerFacts:

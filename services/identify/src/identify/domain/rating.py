@@ -15,15 +15,40 @@ file (``rating.toml``), never from code. What the code does decide is what each 
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
+from enum import StrEnum
 
 from branchflow_contracts import CustomerTier, SignalCategory
 from identify.domain import signals as signal_memory
 from identify.domain.facts import CustomerFacts
 from identify.domain.signals import ObservedSignal
-from identify.domain.texts import CONDITION_TEXTS, EXPLANATION_TEXTS, render
+from identify.domain.texts import explain
 from identify.domain.vocabulary import AddressArea, Occupation, SocialStanding
 
 ZERO = Decimal("0")
+
+
+class Factor(StrEnum):
+    """What a line of the explanation is about (``ScoreItem.factor``)."""
+
+    HOLDINGS = "holdings"
+    LOANS = "loans"
+    INTERMEDIARY = "intermediary"
+    PERSONAL = "personal"
+    # an observed signal's category
+    LARGE_BUSINESS = "large_business"
+    ACCOUNT_OPENING = "account_opening"
+    APPEARANCE = "appearance"
+    INFORMATION = "information"
+    TIER = "tier"  # why this type, why not the next one up
+
+
+class ElsewhereEvidence(StrEnum):
+    """The evidence that a customer banks mainly elsewhere, named in the tier lines."""
+
+    OTHER_BANK_VIP = "other_bank_vip"
+    BANKS_MAINLY_ELSEWHERE = "banks_mainly_elsewhere"
+    NOT_OUR_CUSTOMER = "not_our_customer"
+
 
 # What a piece of evidence shows, besides its points in the score.
 WEALTH = "wealth"  # economic strength, wherever it is kept
@@ -169,26 +194,6 @@ class ScoreItem:
     @property
     def detail(self) -> str:
         return explain(self.code, self.params)
-
-
-def explain(code: str, params: dict) -> str:
-    """The English text of an explanation line from its code and parameters."""
-    shown = dict(params)
-    if "conditions" in shown:
-        shown["conditions"] = "; ".join(_condition_text(c) for c in shown["conditions"])
-    if "unmet" in shown:
-        shown["unmet"] = " / ".join("; ".join(_condition_text(c) for c in rule) for rule in shown["unmet"])
-    also = shown.pop("also", None)
-    text = render(EXPLANATION_TEXTS, code, shown)
-    if also:
-        others = [explain(a["code"], a["params"]) for a in also]
-        text = render(EXPLANATION_TEXTS, "evidence.counted_once", {"line": text, "also": "; ".join(others)})
-    return text
-
-
-def _condition_text(c: dict) -> str:
-    code = f"{c['condition']}.{'met' if c['met'] else 'unmet'}"
-    return render(CONDITION_TEXTS, code, {"value": c["value"], "threshold": c["threshold"]})
 
 
 @dataclass(frozen=True)

@@ -5,48 +5,93 @@ years ago no longer counts), and a smaller later signal does not erase a larger 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from enum import StrEnum
 
 from branchflow_contracts import SignalCategory
+from identify.domain.refusals import Refused
 
-SIGNAL_KINDS: dict[SignalCategory, frozenset[str]] = {
+
+class SignalKind(StrEnum):
+    """What was seen, by category (seed: 参考优质客户的如下特征)."""
+
+    # large business (大额业务)
+    CASH_DEPOSIT = "cash_deposit"
+    CASH_WITHDRAWAL = "cash_withdrawal"
+    REMITTANCE = "remittance"
+    FOREIGN_EXCHANGE = "foreign_exchange"
+    LOAN_REPAYMENT = "loan_repayment"
+    LOAN_PREPAYMENT = "loan_prepayment"
+    DEPOSIT_CERTIFICATE = "deposit_certificate"
+    LARGE_CD_LOSS_REPORT = "large_cd_loss_report"
+    BOND_PURCHASE = "bond_purchase"
+    FUND_PURCHASE = "fund_purchase"
+    INSURANCE_PURCHASE = "insurance_purchase"
+    WEALTH_PRODUCT_PURCHASE = "wealth_product_purchase"
+    # account opening (开户)
+    SAFE_DEPOSIT_BOX = "safe_deposit_box"
+    COMPLEX_INVESTMENT_INQUIRY = "complex_investment_inquiry"
+    # appearance (外观)
+    LUXURY_CAR = "luxury_car"
+    OWN_BANK_VIP_CARD = "own_bank_vip_card"
+    OTHER_BANK_VIP_CARD = "other_bank_vip_card"
+    LUXURY_CLOTHING = "luxury_clothing"
+    LUXURY_WATCH = "luxury_watch"
+    LUXURY_JEWELLERY = "luxury_jewellery"
+    FOREIGN_NATIONAL = "foreign_national"
+    HIGH_END_PHONE = "high_end_phone"
+    CELEBRITY = "celebrity"
+    # information (信息分析)
+    HIGH_END_RESIDENCE = "high_end_residence"
+    HIGH_END_WORKPLACE = "high_end_workplace"
+    HIGH_INCOME_PROFESSION = "high_income_profession"
+    FAMILY_HIGH_INCOME = "family_high_income"
+    # the customer says their main bank is another one (their business is mainly elsewhere)
+    MAIN_BANK_ELSEWHERE = "main_bank_elsewhere"
+
+
+SIGNAL_KINDS: dict[SignalCategory, frozenset[SignalKind]] = {
     SignalCategory.LARGE_BUSINESS: frozenset(
         {
-            "cash_deposit",
-            "cash_withdrawal",
-            "remittance",
-            "foreign_exchange",
-            "loan_repayment",
-            "loan_prepayment",
-            "deposit_certificate",
-            "large_cd_loss_report",
-            "bond_purchase",
-            "fund_purchase",
-            "insurance_purchase",
-            "wealth_product_purchase",
+            SignalKind.CASH_DEPOSIT,
+            SignalKind.CASH_WITHDRAWAL,
+            SignalKind.REMITTANCE,
+            SignalKind.FOREIGN_EXCHANGE,
+            SignalKind.LOAN_REPAYMENT,
+            SignalKind.LOAN_PREPAYMENT,
+            SignalKind.DEPOSIT_CERTIFICATE,
+            SignalKind.LARGE_CD_LOSS_REPORT,
+            SignalKind.BOND_PURCHASE,
+            SignalKind.FUND_PURCHASE,
+            SignalKind.INSURANCE_PURCHASE,
+            SignalKind.WEALTH_PRODUCT_PURCHASE,
         }
     ),
-    SignalCategory.ACCOUNT_OPENING: frozenset({"safe_deposit_box", "complex_investment_inquiry"}),
+    SignalCategory.ACCOUNT_OPENING: frozenset(
+        {
+            SignalKind.SAFE_DEPOSIT_BOX,
+            SignalKind.COMPLEX_INVESTMENT_INQUIRY,
+        }
+    ),
     SignalCategory.APPEARANCE: frozenset(
         {
-            "luxury_car",
-            "own_bank_vip_card",
-            "other_bank_vip_card",
-            "luxury_clothing",
-            "luxury_watch",
-            "luxury_jewellery",
-            "foreign_national",
-            "high_end_phone",
-            "celebrity",
+            SignalKind.LUXURY_CAR,
+            SignalKind.OWN_BANK_VIP_CARD,
+            SignalKind.OTHER_BANK_VIP_CARD,
+            SignalKind.LUXURY_CLOTHING,
+            SignalKind.LUXURY_WATCH,
+            SignalKind.LUXURY_JEWELLERY,
+            SignalKind.FOREIGN_NATIONAL,
+            SignalKind.HIGH_END_PHONE,
+            SignalKind.CELEBRITY,
         }
     ),
     SignalCategory.INFORMATION: frozenset(
         {
-            "high_end_residence",
-            "high_end_workplace",
-            "high_income_profession",
-            "family_high_income",
-            # the customer says their main bank is another one (their business is mainly elsewhere)
-            "main_bank_elsewhere",
+            SignalKind.HIGH_END_RESIDENCE,
+            SignalKind.HIGH_END_WORKPLACE,
+            SignalKind.HIGH_INCOME_PROFESSION,
+            SignalKind.FAMILY_HIGH_INCOME,
+            SignalKind.MAIN_BANK_ELSEWHERE,
         }
     ),
 }
@@ -55,8 +100,9 @@ CATEGORY_OF_KIND: dict[str, SignalCategory] = {
 }
 
 
-class InvalidSignal(ValueError):
-    pass
+class InvalidSignal(Refused, ValueError):
+    """A signal that cannot be: a kind of another category, an amount where none belongs or
+    none where one does. The code says which (``texts.REFUSAL_TEXTS``)."""
 
 
 @dataclass(frozen=True)
@@ -79,19 +125,21 @@ class ObservedSignal:
 
     def __post_init__(self) -> None:
         kinds = SIGNAL_KINDS[self.category]
+        category, kind = str(self.category), str(self.kind)
         if self.kind not in kinds:
+            expected = sorted(str(k) for k in kinds)
             raise InvalidSignal(
-                f"{self.kind!r} is not a signal of category {self.category}; expected one of {sorted(kinds)}"
+                "signal.kind_not_in_category", kind=kind, category=category, expected=expected
             )
         if self.category is SignalCategory.LARGE_BUSINESS:
             if self.amount is None:
-                raise InvalidSignal(f"large business signal {self.kind!r} needs an amount")
+                raise InvalidSignal("signal.amount_required", kind=kind)
             if self.amount <= 0:
-                raise InvalidSignal(f"amount of {self.kind!r} must be positive")
+                raise InvalidSignal("signal.amount_not_positive", kind=kind)
         elif self.amount is not None:
-            raise InvalidSignal(f"{self.category} signal {self.kind!r} carries no amount")
+            raise InvalidSignal("signal.amount_not_allowed", kind=kind, category=category)
         if self.observed_at.tzinfo is None:
-            raise InvalidSignal(f"observation time of {self.kind!r} must carry a time zone")
+            raise InvalidSignal("signal.time_without_zone", kind=kind)
 
     def expires_at(self, lifetimes: dict[str, timedelta]) -> datetime:
         return self.observed_at + lifetimes[self.kind]

@@ -3,7 +3,8 @@ address area. Facts are stored and scored by code; the input also accepts each c
 and Chinese names and synonyms, so "企业主", "私营企业主", "business owner" and "entrepreneur" are
 one occupation. A value that matches nothing is refused (``UnknownTerm``), never scored 0.
 
-The names here are for *reading input*. Labels shown to staff come from the i18n catalogues."""
+The names here are for *reading input*. Labels shown to staff come from the i18n catalogues
+(``identify.labels``); each label, Chinese or English, is one of the names too."""
 
 import unicodedata
 from enum import StrEnum
@@ -82,14 +83,14 @@ SOCIAL_STANDING_NAMES: dict[SocialStanding, tuple[str, ...]] = {
 
 ADDRESS_AREA_NAMES: dict[AddressArea, tuple[str, ...]] = {
     AddressArea.HIGH_END_RESIDENTIAL: (
-        "high_end_residential", "high-end residential", "high-end residence", "高档住宅区", "高档小区",
-        "高档住宅",
+        "high_end_residential", "high-end residential", "high-end residence", "high-end residential area",
+        "高档住宅区", "高档小区", "高档住宅",
     ),
     AddressArea.HIGH_END_OFFICE: (
         "high_end_office", "high-end office", "high-end office area", "高级办公区", "高档写字楼",
         "甲级写字楼",
     ),
-    AddressArea.ORDINARY: ("ordinary", "普通", "普通住宅区", "一般"),
+    AddressArea.ORDINARY: ("ordinary", "ordinary area", "普通", "普通住宅区", "一般", "一般区域"),
 }  # fmt: skip
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Query, Request, Response, status
 from pydantic import TypeAdapter
 
-from branchflow_contracts import Channel, CustomerTier, Guidance
+from branchflow_contracts import Channel, CustomerTier, HandlingOutcome, IdentificationReason, VisitPurpose
 from branchflow_runtime import access
 from branchflow_runtime.access import Action, Data
 from branchflow_runtime.auth import Role, Staff
@@ -20,6 +20,7 @@ from branchflow_runtime.auth.fastapi import (
     require_reading,
 )
 from branchflow_runtime.http_errors import service_router
+from branchflow_runtime.i18n import N_, label
 from branchflow_runtime.privacy import (
     BRANCH_ZONE,
     local_time,
@@ -28,9 +29,10 @@ from branchflow_runtime.privacy import (
     mask_name,
     mask_phone,
 )
-from identify import handlers, views
+from identify import handlers, labels, views
 from identify.domain.facts import CustomerFacts
 from identify.domain.guidance import guide
+from identify.domain.vocabulary import AddressArea, Occupation, SocialStanding
 from identify.entrypoints.disclosure import sees_customer_name_on_lists, sees_staff_counts
 from identify.entrypoints.refusals import ChannelNotForRole
 from identify.entrypoints.schemas import (
@@ -42,6 +44,7 @@ from identify.entrypoints.schemas import (
     GuidanceOut,
     IdentificationCountsOut,
     IdentificationOut,
+    LabelledGuidance,
     LobbyIdentificationOut,
     ObservationIn,
     RatingOut,
@@ -50,6 +53,7 @@ from identify.entrypoints.schemas import (
 )
 
 router = service_router()
+_ = labels.CATALOGUE.gettext
 # A calendar day in the branch's zone. Bounded: the first and last days a datetime can hold
 # cannot be turned into a UTC interval (found by the API fuzz test).
 BranchDay = Annotated[
@@ -103,7 +107,7 @@ async def record_observation(
     return GuidanceOut(
         identification_id=identification.identification_id,
         customer_id=identification.customer_id,
-        guidance=identification.guidance,
+        guidance=LabelledGuidance.of(identification.guidance),
         identified_at=identification.identified_at,
     )
 
@@ -111,9 +115,7 @@ async def record_observation(
 def check_channel(staff: Staff, channel: Channel) -> None:
     allowed = OBSERVATION_CHANNELS[staff.role]
     if channel not in allowed:
-        raise ChannelNotForRole(
-            channel=str(channel), role=str(staff.role), allowed=", ".join(sorted(allowed))
-        )
+        raise ChannelNotForRole(channel=str(channel), role=str(staff.role), allowed=sorted(map(str, allowed)))
 
 
 @router.put(
@@ -153,7 +155,9 @@ async def get_facts(
     async with _container(request).engine.connect() as conn:
         row = await views.customer(conn, customer_id)
     if row is None:
-        raise missing_or_out_of_reach(staff, Data.FACTS, f"customer {customer_id}")
+        raise missing_or_out_of_reach(
+            staff, Data.FACTS, _("customer {customer_id}").format(customer_id=customer_id)
+        )
     check_read(staff, Data.FACTS, branch_id=row.branch_id)
     personal = dict(row.personal_data)
     masked = not access.may_unmask(staff, branch_id=row.branch_id, owner_id=row.wealth_manager_id)
@@ -169,8 +173,19 @@ async def get_facts(
         "branch_id": row.branch_id,
         "wealth_manager_id": row.wealth_manager_id,
         "facts": row.facts,
+        "facts_labels": _facts_labels(row.facts),
         "personal_data": personal,
         "personal_data_masked": masked,
+    }
+
+
+_CODED_FACTS = {"occupation": Occupation, "social_standing": SocialStanding, "address_area": AddressArea}
+
+
+def _facts_labels(facts: dict) -> dict[str, str]:
+    """The labels of the facts that are codes (occupation, social standing, address area)."""
+    return {
+        name: labels.label_of(code, facts[name]) for name, code in _CODED_FACTS.items() if facts.get(name)
     }
 
 
@@ -214,22 +229,26 @@ async def _rating(request: Request, customer_id: str, staff: Staff) -> RatingOut
     async with _container(request).engine.connect() as conn:
         row = await views.rating_with_customer(conn, customer_id)
     if row is None:
-        raise missing_or_out_of_reach(staff, Data.TIER, f"rating of customer {customer_id}")
+        what = _("rating of customer {customer_id}").format(customer_id=customer_id)
+        raise missing_or_out_of_reach(staff, Data.TIER, what)
     check_read(staff, Data.TIER, branch_id=row.branch_id)
     return _rating_out(row)
 
 
 def _rating_out(row) -> RatingOut:
+    """The stored rating, its explanation worded in the caller's language."""
+    explanation = labels.explanation(row.explanation)
     return RatingOut(
         customer_id=row.customer_id,
         branch_id=row.branch_id,
         tier=row.tier,
+        tier_label=labels.label_of(CustomerTier, row.tier),
         score=row.score,
-        explanation=row.explanation,
-        decided_by=row.decided_by,
+        explanation=explanation,
+        decided_by=labels.decided_by(explanation, row.decided_by),
         rules_version=row.rules_version,
         rated_at=row.rated_at,
-        guidance=guide(CustomerTier(row.tier)),
+        guidance=LabelledGuidance.of(guide(CustomerTier(row.tier))),
     )
 
 
@@ -275,10 +294,11 @@ async def get_identification(
     async with _container(request).engine.connect() as conn:
         row = await views.identification(conn, str(identification_id))
     if row is None:
-        raise missing_or_out_of_reach(staff, Data.IDENTIFICATION, f"identification {identification_id}")
+        what = _("identification {identification_id}").format(identification_id=identification_id)
+        raise missing_or_out_of_reach(staff, Data.IDENTIFICATION, what)
     check_read(staff, Data.IDENTIFICATION, branch_id=row.branch_id)
     if _guidance_only(staff):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "lobby and counter read identifications in their list")
+        raise HTTPException(status.HTTP_403_FORBIDDEN, _(LISTS_ONLY))
     return _full_row(row, staff)
 
 
@@ -300,7 +320,7 @@ async def get_identifications(
     staff: Staff = Depends(require_reading(Data.IDENTIFICATION)),
 ) -> list[IdentificationOut]:
     if _guidance_only(staff):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "lobby and counter read identifications in their list")
+        raise HTTPException(status.HTTP_403_FORBIDDEN, _(LISTS_ONLY))
     asked = [str(i) for i in ids]
     async with _container(request).engine.connect() as conn:
         rows = await views.identifications_by_ids(conn, asked)
@@ -315,6 +335,9 @@ def _visible_in_order(rows, key: str, asked: list[str], staff: Staff, data: Data
         str(getattr(row, key)): row for row in rows if access.may_read(staff, data, branch_id=row.branch_id)
     }
     return [by_key[k] for k in dict.fromkeys(asked) if k in by_key]
+
+
+LISTS_ONLY = N_("lobby and counter read identifications in their list")
 
 
 def _guidance_only(staff: Staff) -> bool:
@@ -354,7 +377,7 @@ async def get_identification_counts(
     staff: Staff = Depends(require_reading(Data.COUNTS)),
 ) -> list[IdentificationCountsOut]:
     if not access.reaches_every_branch(staff, Data.COUNTS):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "only head office reads every branch's counts")
+        raise HTTPException(status.HTTP_403_FORBIDDEN, _("only head office reads every branch's counts"))
     day = day or datetime.now(BRANCH_ZONE).date()
     async with _container(request).engine.connect() as conn:
         rows = await views.identification_counts(conn, day)
@@ -369,6 +392,8 @@ def _counts_out(branch_id: str, day: date, staff: Staff) -> IdentificationCounts
         by_tier=dict.fromkeys(CustomerTier, 0),
         by_channel=dict.fromkeys(Channel, 0),
         by_staff=[] if sees_staff_counts(staff) else None,
+        tier_labels={tier: label(tier) for tier in CustomerTier},
+        channel_labels={channel: label(channel) for channel in Channel},
     )
 
 
@@ -394,6 +419,7 @@ def _counts(rows, day: date, staff: Staff) -> dict[str, IdentificationCountsOut]
                     StaffCountOut(
                         staff_id=row.staff_id,
                         role=row.role,
+                        role_label=labels.label_of(Role, row.role),
                         customers=0,
                         by_tier=dict.fromkeys(CustomerTier, 0),
                     )
@@ -410,7 +436,7 @@ def _counts(rows, day: date, staff: Staff) -> dict[str, IdentificationCountsOut]
 def lobby_row(row, staff: Staff) -> LobbyIdentificationOut:
     """A row of the lobby or counter list: guidance, never a tier or an amount; the name masked
     unless the caller may see it (``disclosure``)."""
-    guidance = Guidance.model_validate(row.guidance)
+    guidance = LabelledGuidance.of(row.guidance)
     name = row.customer_name or row.prospect_name
     home = row.customer_branch_id or row.branch_id
     unmasked = name is not None and sees_customer_name_on_lists(staff, home, row.wealth_manager_id)
@@ -421,12 +447,16 @@ def lobby_row(row, staff: Staff) -> LobbyIdentificationOut:
         name=name if unmasked else mask_name(name),
         name_masked=not unmasked,
         channel=row.channel,
+        channel_label=labels.label_of(Channel, row.channel),
         purpose=row.purpose,
+        purpose_label=labels.label_of(VisitPurpose, row.purpose),
         observed_by=row.identified_by,
         observer_role=row.observer_role,
+        observer_role_label=labels.label_of(Role, row.observer_role),
         guidance=guidance,
         call_wealth_manager=guidance.call_wealth_manager,
         handling=row.handling,
+        handling_label=labels.label_of(HandlingOutcome, row.handling),
         handled_by=row.handled_by,
         handled_at=row.handled_at,
         identified_at=row.identified_at,
@@ -446,6 +476,8 @@ def _full_row(row, staff: Staff) -> IdentificationOut:
     def shown(data: Data, value, branch_id: str):
         return value if access.may_read(staff, data, branch_id=branch_id) else None
 
+    tier, previous_tier = shown(Data.TIER, row.tier, home), shown(Data.TIER, row.previous_tier, home)
+    guidance = shown(Data.GUIDANCE, row.guidance, row.branch_id)
     return IdentificationOut(
         identification_id=str(row.identification_id),
         customer_id=row.customer_id,
@@ -454,15 +486,22 @@ def _full_row(row, staff: Staff) -> IdentificationOut:
         customer_branch_id=home,
         visiting=home != row.branch_id,
         channel=row.channel,
-        tier=shown(Data.TIER, row.tier, home),
-        previous_tier=shown(Data.TIER, row.previous_tier, home),
+        channel_label=labels.label_of(Channel, row.channel),
+        tier=tier,
+        tier_label=labels.label_of(CustomerTier, tier),
+        previous_tier=previous_tier,
+        previous_tier_label=labels.label_of(CustomerTier, previous_tier),
         score=shown(Data.SCORE, row.score, home),
-        guidance=shown(Data.GUIDANCE, row.guidance, row.branch_id),
+        guidance=None if guidance is None else LabelledGuidance.of(guidance),
         reason=row.reason,
+        reason_label=labels.label_of(IdentificationReason, row.reason),
         purpose=row.purpose,
+        purpose_label=labels.label_of(VisitPurpose, row.purpose),
         identified_by=row.identified_by,
         observer_role=row.observer_role,
+        observer_role_label=labels.label_of(Role, row.observer_role),
         handling=row.handling,
+        handling_label=labels.label_of(HandlingOutcome, row.handling),
         identified_at=row.identified_at,
         identified_at_local=local_time(row.identified_at),
         trace_id=shown(Data.TRACE, row.trace_id, row.branch_id),

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from fastapi import Depends, Query, Request, status
 
-from branchflow_contracts import Guidance, GuidanceAction
+from branchflow_contracts import Guidance, GuidanceAction, VisitPurpose
 from branchflow_runtime import access
 from branchflow_runtime.access import Action, Data
 from branchflow_runtime.auth import Role, Staff
@@ -20,11 +20,12 @@ from branchflow_runtime.auth.fastapi import (
 )
 from branchflow_runtime.http_errors import service_router
 from branchflow_runtime.privacy import BRANCH_ZONE, local_time
-from identify import handlers, views
+from identify import handlers, labels, views
 from identify.entrypoints.api import BranchDay, lobby_row, lobby_rows_response
 from identify.entrypoints.schemas import (
     BranchId,
     HandlingIn,
+    LabelledGuidance,
     LobbyIdentificationOut,
     QueueCheckIn,
     QueueCheckOut,
@@ -89,7 +90,10 @@ async def record_handling(
         str(identification_id), body.outcome, staff.staff_id, c.unit_of_work(), may_handle
     )
     if row is None:
-        raise missing_or_out_of_reach(staff, Data.IDENTIFICATION, f"identification {identification_id}")
+        what = labels.CATALOGUE.gettext("identification {identification_id}")
+        raise missing_or_out_of_reach(
+            staff, Data.IDENTIFICATION, what.format(identification_id=identification_id)
+        )
     async with c.engine.connect() as conn:
         return lobby_row(await views.identification_with_names(conn, str(identification_id)), staff)
 
@@ -127,12 +131,13 @@ async def queue_checks(
     async with _container(request).engine.connect() as conn:
         rows = await views.queue_checks_for_day(conn, branch_id, day, limit)
     checks = [_check_out(r) for r in rows]
-    moved = Counter(str(c.guidance.action) for c in checks if c.moved)
+    moved = Counter(c.guidance.action for c in checks if c.moved)
     return QueueChecksOut(
         branch_id=branch_id,
         day=day,
         asked=len(checks),
         moved=dict(moved),
+        action_labels={action: labels.label_of(GuidanceAction, action) for action in moved},
         kept_ticket=sum(1 for c in checks if not c.moved),
         checks=checks,
     )
@@ -145,7 +150,8 @@ def _check_out(row) -> QueueCheckOut:
         ticket=row.ticket,
         customer_id=row.customer_id,
         purpose=row.purpose,
-        guidance=guidance,
+        purpose_label=labels.label_of(VisitPurpose, row.purpose),
+        guidance=LabelledGuidance.of(guidance),
         moved=guidance.action not in _COUNTERS,  # the rest keep their ticket
         checked_by=row.checked_by,
         checked_at=row.checked_at,

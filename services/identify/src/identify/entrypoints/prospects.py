@@ -5,6 +5,7 @@ import uuid
 
 from fastapi import Depends, Query, Request, status
 
+from branchflow_contracts import CustomerTier
 from branchflow_runtime import access
 from branchflow_runtime.access import Action, Data
 from branchflow_runtime.auth import Staff
@@ -16,11 +17,12 @@ from branchflow_runtime.auth.fastapi import (
 )
 from branchflow_runtime.http_errors import service_router
 from branchflow_runtime.privacy import local_time, mask_name, mask_phone
-from identify import handlers, views
+from identify import handlers, labels, views
 from identify.entrypoints.api import check_channel
 from identify.entrypoints.disclosure import sees_prospect_contact
 from identify.entrypoints.schemas import (
     BranchId,
+    LabelledGuidance,
     LinkIn,
     LinkOut,
     ProspectIn,
@@ -65,7 +67,7 @@ async def record_prospect(
     return ProspectRecordedOut(
         prospect_id=identification.prospect_id,
         identification_id=identification.identification_id,
-        guidance=identification.guidance,
+        guidance=LabelledGuidance.of(identification.guidance),
         identified_at=identification.identified_at,
     )
 
@@ -81,7 +83,7 @@ async def get_prospect(
     async with _container(request).engine.connect() as conn:
         row = await views.prospect(conn, str(prospect_id))
     if row is None:
-        raise missing_or_out_of_reach(staff, Data.GUIDANCE, f"prospect {prospect_id}")
+        raise missing_or_out_of_reach(staff, Data.GUIDANCE, _prospect(prospect_id))
     check_read(staff, Data.GUIDANCE, branch_id=row.branch_id)
     return _prospect_out(row, staff)
 
@@ -124,21 +126,27 @@ async def link_prospect(
     try:
         rerating = await handlers.link_prospect(cmd, c.unit_of_work(), c.rules, may_link)
     except handlers.ProspectNotFound:
-        raise missing_or_out_of_reach(staff, Data.GUIDANCE, f"prospect {prospect_id}") from None
+        raise missing_or_out_of_reach(staff, Data.GUIDANCE, _prospect(prospect_id)) from None
     return LinkOut(
         prospect_id=str(prospect_id), customer_id=body.customer_id, tier_changed=rerating is not None
     )
 
 
+def _prospect(prospect_id) -> str:
+    return labels.CATALOGUE.gettext("prospect {prospect_id}").format(prospect_id=prospect_id)
+
+
 def _prospect_out(row, staff: Staff) -> ProspectOut:
     unmasked = sees_prospect_contact(staff, row.branch_id, row.recorded_by)
+    tier = row.tier if access.may_read(staff, Data.TIER, branch_id=row.branch_id) else None
     return ProspectOut(
         prospect_id=str(row.prospect_id),
         branch_id=row.branch_id,
         name=row.name if unmasked else mask_name(row.name),
         phone=row.phone if unmasked else mask_phone(row.phone),
         contact_masked=not unmasked,
-        tier=row.tier if access.may_read(staff, Data.TIER, branch_id=row.branch_id) else None,
+        tier=tier,
+        tier_label=labels.label_of(CustomerTier, tier),
         recorded_by=row.recorded_by,
         recorded_at=row.recorded_at,
         recorded_at_local=local_time(row.recorded_at),

@@ -1,9 +1,10 @@
-"""A refusal with a reason on the wire: ``{"detail": <English text>, "code": ..., "params": ...}``
-with the status its kind calls for. ``detail`` stays a string, as in every other error."""
+"""A refusal with a reason on the wire: ``{"detail": <text>, "code": ..., "params": ...}`` with the
+status its kind calls for; ``detail`` in the caller's language, a string as in every other error."""
 
 from fastapi import Request, status
 from fastapi.responses import JSONResponse
 
+from identify import labels
 from identify.domain.refusals import Refused
 from identify.handlers import CustomerOfAnotherBranch, ProspectAlreadyLinked, ProspectNotFound
 
@@ -26,7 +27,8 @@ def refusal_response(exc: Refused) -> JSONResponse:
         (s for kind, s in REFUSAL_STATUS.items() if isinstance(exc, kind)),
         status.HTTP_422_UNPROCESSABLE_CONTENT,
     )
-    return JSONResponse({"detail": str(exc), "code": exc.code, "params": exc.params}, status_code=code)
+    body = {"detail": labels.said(exc), "code": exc.code, "params": exc.params}
+    return JSONResponse(body, status_code=code)
 
 
 async def on_refused(request: Request, exc: Refused) -> JSONResponse:

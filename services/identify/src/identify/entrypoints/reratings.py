@@ -3,12 +3,13 @@ a prospect linked): kept apart from identifications, read by those who may see t
 
 from fastapi import Depends, Query, Request
 
+from branchflow_contracts import CustomerTier, RerateCause
 from branchflow_runtime.access import Data
 from branchflow_runtime.auth import Staff
 from branchflow_runtime.auth.fastapi import check_read, missing_or_out_of_reach, require_reading
 from branchflow_runtime.http_errors import service_router
 from branchflow_runtime.privacy import local_time
-from identify import views
+from identify import labels, views
 from identify.entrypoints.schemas import CustomerId, ReratingOut
 
 router = service_router(tags=["ratings"])
@@ -28,7 +29,8 @@ async def list_reratings(
     async with request.app.state.container.engine.connect() as conn:
         customer = await views.customer(conn, customer_id)
         if customer is None:
-            raise missing_or_out_of_reach(staff, Data.TIER, f"customer {customer_id}")
+            what = labels.CATALOGUE.gettext("customer {customer_id}").format(customer_id=customer_id)
+            raise missing_or_out_of_reach(staff, Data.TIER, what)
         check_read(staff, Data.TIER, branch_id=customer.branch_id)
         rows = await views.reratings_of(conn, customer_id, limit)
     return [
@@ -37,8 +39,11 @@ async def list_reratings(
             customer_id=r.customer_id,
             branch_id=r.branch_id,
             cause=r.cause,
+            cause_label=labels.label_of(RerateCause, r.cause),
             previous_tier=r.previous_tier,
+            previous_tier_label=labels.label_of(CustomerTier, r.previous_tier),
             tier=r.tier,
+            tier_label=labels.label_of(CustomerTier, r.tier),
             score=r.score,
             rules_version=r.rules_version,
             rerated_by=r.rerated_by,

@@ -1,14 +1,28 @@
 """The REST API's request and response bodies. Validation errors name the field and the reason
-(FastAPI's 422 ``detail`` carries each error's ``loc`` and ``msg``)."""
+(FastAPI's 422 ``detail`` carries each error's ``loc`` and ``msg``).
+
+Answers carry codes, and beside each code a person reads its label in the caller's language
+(``<field>_label``; ``identify.labels``); texts — scripts, explanations, refusals — are worded in
+that language, their codes and parameters beside them."""
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 from pydantic_core import PydanticCustomError
 
-from branchflow_contracts import Channel, CustomerTier, Guidance, Money, RerateCause, SignalCategory
+from branchflow_contracts import (
+    Channel,
+    CustomerTier,
+    Guidance,
+    GuidanceAction,
+    HandlingOutcome,
+    Money,
+    RerateCause,
+    SignalCategory,
+)
+from identify import labels
 from identify.domain.guidance import VisitPurpose
 from identify.domain.money import CNY, ExchangeRates, NoExchangeRate
 from identify.domain.signals import InvalidSignal, ObservedSignal
@@ -47,7 +61,7 @@ class SignalIn(BaseModel):
         try:
             self._domain = ObservedSignal(self.category, self.kind, self.amount)
         except InvalidSignal as exc:
-            raise ValueError(str(exc)) from None
+            raise labels.as_validation_error(exc) from None
         return self
 
     def to_domain(self, rates: ExchangeRates) -> ObservedSignal:
@@ -69,7 +83,15 @@ def signals_to_domain(signals: list[SignalIn], rates: ExchangeRates) -> tuple[Ob
         except NoExchangeRate as exc:
             loc = ("body", "signals", n, "currency")
             raise RequestValidationError(
-                [{"type": exc.code, "loc": loc, "msg": str(exc), "input": s.currency, "ctx": exc.params}]
+                [
+                    {
+                        "type": exc.code,
+                        "loc": loc,
+                        "msg": labels.said(exc),
+                        "input": s.currency,
+                        "ctx": exc.params,
+                    }
+                ]
             ) from None
     return tuple(out)
 
@@ -86,7 +108,7 @@ def _term(vocabulary):
         try:
             return parse_term(vocabulary, value)
         except UnknownTerm as exc:
-            raise PydanticCustomError(exc.code, str(exc).replace("{", "(").replace("}", ")"), {}) from None
+            raise labels.as_validation_error(exc) from None
 
     names = ", ".join(c.value for c in vocabulary)
     return Annotated[
@@ -109,12 +131,24 @@ class ObservationIn(BaseModel):
     signals: list[SignalIn] = Field(default_factory=list, max_length=40)
 
 
+class LabelledGuidance(Guidance):
+    """A guidance as staff read it: ``script`` in the caller's language (``script_code`` beside
+    it), and the label of each action."""
+
+    action_label: str
+    alternative_labels: list[str] = Field(default_factory=list, description="of ``alternatives``, in order")
+
+    @classmethod
+    def of(cls, guidance: Guidance | dict) -> "LabelledGuidance":
+        return cls.model_validate(labels.guidance(guidance))
+
+
 class GuidanceOut(BaseModel):
     """What the lobby and the counter see: no tier, no score, no amount."""
 
     identification_id: str
     customer_id: str
-    guidance: Guidance
+    guidance: LabelledGuidance
     identified_at: datetime
 
 
@@ -142,11 +176,12 @@ class FactsIn(BaseModel):
 
 
 class ScoreItemOut(BaseModel):
-    """A line of the explanation: ``code`` and ``params`` for the catalogues, ``detail`` in English.
-    Lines with factor ``tier`` say why this type and why not the next one up (0 points)."""
+    """A line of the explanation: ``code`` and ``params``, and ``detail``, the line in the caller's
+    language. Lines with factor ``tier`` say why this type and why not the next one up (0 points)."""
 
     factor: str
-    code: str | None = None  # None on ratings stored before lines had codes
+    factor_label: str | None = None
+    code: str | None = None  # None on ratings stored before lines had codes (detail: English)
     params: dict = Field(default_factory=dict)
     detail: str
     points: Decimal
@@ -156,12 +191,13 @@ class RatingOut(BaseModel):
     customer_id: str
     branch_id: str
     tier: CustomerTier
+    tier_label: str
     score: Decimal
     explanation: list[ScoreItemOut]
-    decided_by: str
+    decided_by: str = Field(description="the tier rule that matched, in the caller's language")
     rules_version: str
     rated_at: datetime
-    guidance: Guidance
+    guidance: LabelledGuidance
 
 
 class FactsUpsertOut(BaseModel):
@@ -180,15 +216,22 @@ class IdentificationOut(BaseModel):
     customer_branch_id: str = Field(description="the customer's home branch (a prospect's: where recorded)")
     visiting: bool = Field(description="identified in a branch other than the home branch")
     channel: Channel
+    channel_label: str
     tier: CustomerTier | None
+    tier_label: str | None
     previous_tier: CustomerTier | None
+    previous_tier_label: str | None
     score: Decimal | None
-    guidance: Guidance | None
-    reason: str
+    guidance: LabelledGuidance | None
+    reason: str = Field(description="observation | system_mining")
+    reason_label: str
     purpose: VisitPurpose | None = None
+    purpose_label: str | None = None
     identified_by: str | None
     observer_role: str | None = None
-    handling: str | None = None
+    observer_role_label: str | None = None
+    handling: HandlingOutcome | None = None
+    handling_label: str | None = None
     identified_at: datetime
     identified_at_local: str = Field(description="in the branch's zone, Asia/Shanghai")
     trace_id: str | None
@@ -204,12 +247,16 @@ class LobbyIdentificationOut(BaseModel):
     name: str | None = Field(default=None, description="masked unless the caller may see it")
     name_masked: bool = True
     channel: Channel
+    channel_label: str
     purpose: VisitPurpose | None = None
+    purpose_label: str | None = None
     observed_by: str | None = None
     observer_role: str | None = None
-    guidance: Guidance
+    observer_role_label: str | None = None
+    guidance: LabelledGuidance
     call_wealth_manager: bool
-    handling: str | None = Field(default=None, description="referred | guided | left; None: not yet handled")
+    handling: HandlingOutcome | None = Field(default=None, description="None: not yet handled")
+    handling_label: str | None = None
     handled_by: str | None = None
     handled_at: datetime | None = None
     identified_at: datetime
@@ -224,6 +271,7 @@ class StaffCountOut(BaseModel):
 
     staff_id: str
     role: str | None
+    role_label: str | None = None
     customers: int
     by_tier: dict[CustomerTier, int] = Field(description="the branch's own customers, by tier")
     visiting: int = Field(0, description="customers of other branches: their tier is not counted here")
@@ -245,6 +293,8 @@ class IdentificationCountsOut(BaseModel):
     visiting: int = Field(0, description="customers of other branches: their tier is not counted here")
     by_channel: dict[Channel, int]
     by_staff: list[StaffCountOut] | None = None
+    tier_labels: dict[CustomerTier, str] = Field(description="the label of each tier counted")
+    channel_labels: dict[Channel, str] = Field(description="the label of each channel counted")
 
 
 class ReratingOut(BaseModel):
@@ -252,8 +302,11 @@ class ReratingOut(BaseModel):
     customer_id: str
     branch_id: str
     cause: RerateCause
+    cause_label: str
     previous_tier: CustomerTier | None
+    previous_tier_label: str | None
     tier: CustomerTier
+    tier_label: str
     score: Decimal
     rules_version: str
     rerated_by: str | None
@@ -262,8 +315,6 @@ class ReratingOut(BaseModel):
 
 
 # --- the lobby's and the counter's own views -------------------------------------------------
-
-HandlingOutcome = Literal["referred", "guided", "left"]
 
 
 class HandlingIn(BaseModel):
@@ -290,7 +341,8 @@ class QueueCheckOut(BaseModel):
     ticket: str | None
     customer_id: str | None
     purpose: VisitPurpose
-    guidance: Guidance
+    purpose_label: str
+    guidance: LabelledGuidance
     moved: bool = Field(description="sent out of the queue (self-service, e-banking, priority service)")
     checked_by: str
     checked_at: datetime
@@ -303,7 +355,10 @@ class QueueChecksOut(BaseModel):
     branch_id: str
     day: date
     asked: int
-    moved: dict[str, int] = Field(description="moved out of the queue, by the action they were given")
+    moved: dict[GuidanceAction, int] = Field(
+        description="moved out of the queue, by the action they were given"
+    )
+    action_labels: dict[GuidanceAction, str] = Field(description="the label of each action in ``moved``")
     kept_ticket: int
     checks: list[QueueCheckOut]
 
@@ -327,7 +382,7 @@ class ProspectIn(BaseModel):
 class ProspectRecordedOut(BaseModel):
     prospect_id: str
     identification_id: str
-    guidance: Guidance
+    guidance: LabelledGuidance
     identified_at: datetime
 
 
@@ -338,6 +393,7 @@ class ProspectOut(BaseModel):
     phone: str | None
     contact_masked: bool
     tier: CustomerTier | None = Field(description="only for those who may see tiers")
+    tier_label: str | None = None
     recorded_by: str
     recorded_at: datetime
     recorded_at_local: str
