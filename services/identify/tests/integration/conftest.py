@@ -8,7 +8,9 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 
+from branchflow_contracts import CustomerTier
 from branchflow_runtime.auth import Role, mint_token
+from branchflow_runtime.i18n import LOCALES, label
 from branchflow_runtime.settings import DEV_JWT_SECRET
 from identify.bootstrap import create_app
 from identify.config import IdentifySettings
@@ -27,6 +29,31 @@ def token(role: Role, staff_id: str | None = None, branch: str = "BR001") -> str
 
 def auth(role: Role, staff_id: str | None = None, branch: str = "BR001") -> dict:
     return {"Authorization": f"Bearer {token(role, staff_id, branch)}"}
+
+
+# What gives a customer's standing away on a lobby or counter screen (切忌向普通客户明确表达客户服务
+# 差异性): a tier — its code, its label in either language, the words the labels are made of — or
+# an amount, however it is written.
+TIER_WORDS = sorted(
+    {t.value for t in CustomerTier}
+    | {label(t, locale) for t in CustomerTier for locale in LOCALES}
+    | {"优质", "潜质", "潜力", "核心", "待争取", "普通客户", "贵宾", "premium", "potential", "vip"}
+)
+CURRENCY_WORDS = ["CNY", "RMB", "¥", "￥", "人民币", "万元", "元整"]
+# each amount the tests use, as figures, with separators, in 万 and in Chinese numerals (小写, 大写)
+AMOUNT_FORMS = {
+    900_000: ["900000", "900,000", "900 000", "90万", "90.00万", "九十万", "玖拾万"],
+    1_200_000: ["1200000", "1,200,000", "1 200 000", "120万", "120.00万", "一百二十万", "壹佰贰拾万"],
+    3_000_000: ["3000000", "3,000,000", "3 000 000", "300万", "300.00万", "三百万", "叁佰万"],
+    1_500_000: ["1500000", "1,500,000", "1 500 000", "150万", "150.00万", "一百五十万", "壹佰伍拾万"],
+    500_000: ["500000", "500,000", "500 000", "50万", "50.00万", "五十万", "伍拾万"],
+}
+
+
+def gives_away(text: str, *amounts: int) -> list[str]:
+    """What of a tier or of ``amounts`` (yuan) ``text`` shows: empty when nothing."""
+    words = TIER_WORDS + CURRENCY_WORDS + [form for amount in amounts for form in AMOUNT_FORMS[amount]]
+    return [word for word in words if word.lower() in text.lower()]
 
 
 @pytest.fixture(scope="session")

@@ -3,11 +3,9 @@ said in Content-Language; codes (`type`, `loc`) stay as they are."""
 
 import pytest
 
-from branchflow_contracts import CustomerTier
 from branchflow_runtime.auth import Role
-from branchflow_runtime.i18n import label
 
-from .conftest import auth
+from .conftest import auth, gives_away
 
 pytestmark = pytest.mark.connected
 
@@ -79,24 +77,50 @@ async def test_another_branch_is_named_in_chinese(client):
     assert response.json()["detail"] == "网点 BR001 不属于您所在的网点 BR002"
 
 
-FACTS = {"branch_id": "BR001", "deposits": "900000.00", "wealth_manager_id": "wm-owner"}
-# what would give a premium customer away: a tier in either language, or the amount in any form
-TIER_WORDS = [label(t, loc) for t in CustomerTier for loc in ("zh_CN", "en")] + ["优质", "潜质", "premium"]
-AMOUNT_FORMS = ["900000", "900,000", "90万", "九十万", "玖拾万"]
+FACTS = {"branch_id": "BR001", "deposits": "1200000.00", "wealth_manager_id": "wm-owner"}  # premium
+# what the lobby saw: a large cash deposit (an amount it typed in) and our VIP card
+SEEN = [
+    {"category": "large_business", "kind": "cash_deposit", "amount": "500000"},
+    {"category": "appearance", "kind": "own_bank_vip_card"},
+]
+
+
+def _has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 @pytest.mark.parametrize("language", [None, "zh-CN", "en"])
 @pytest.mark.parametrize("role", [Role.LOBBY_MANAGER, Role.TELLER])
 async def test_lobby_and_counter_read_no_tier_word_or_amount_in_any_language(client, role, language):
+    """Everything a lobby or counter screen gets — the guidance of an observation, of a walk-in
+    prospect and of someone queuing, the lobby list, the tellers' list — says where to send the
+    customer, in the caller's language, and nothing of a tier or an amount in any language or form."""
     await client.put("/customers/LANG01/facts", json=FACTS, headers=auth(Role.WEALTH_MANAGER))
     headers = auth(role) | ({"Accept-Language": language} if language else {})
-    observed = await client.post(
-        "/observations",
-        json={"customer_id": "LANG01", "signals": [{"category": "appearance", "kind": "luxury_car"}]},
-        headers=headers,
+    visit = {"signals": SEEN, "purpose": "large_cash"}
+    observed = await client.post("/observations", json={"customer_id": "LANG01", **visit}, headers=headers)
+    prospect = await client.post("/prospects", json={"name": "林先生", **visit}, headers=headers)
+    queued = await client.post(
+        "/queue-checks", json={"purpose": "small_cash", "customer_id": "LANG01"}, headers=headers
     )
-    listed = await client.get("/branches/BR001/identifications", headers=headers)
-    assert observed.status_code == 201 and listed.status_code == 200
-    for text in (observed.text, listed.text):
-        for word in TIER_WORDS + AMOUNT_FORMS:
-            assert word.lower() not in text.lower()
+    listed = await client.get("/branches/BR001/identifications?include_prospects=true", headers=headers)
+    counter = await client.get("/branches/BR001/counter-observations", headers=headers)
+    answers = [observed, prospect, queued, listed, counter]
+    assert [a.status_code for a in answers] == [201, 201, 201, 200, 200], [a.text for a in answers]
+
+    chinese = language != "en"
+    guidance = observed.json()["guidance"]
+    assert guidance["script_code"] == "priority_counter_first"  # the code stays a code
+    assert _has_chinese(guidance["script"]) is chinese  # the words are the caller's
+    assert _has_chinese(guidance["action_label"]) is chinese
+    assert _has_chinese(prospect.json()["guidance"]["script"]) is chinese
+    for answer in answers:
+        assert answer.headers["content-language"] == ("zh-CN" if chinese else "en")
+        assert gives_away(answer.text, 1_200_000, 500_000) == [], answer.text
+    # the check sees a tier where there is one: in the customer's own wealth manager's view
+    rating = await client.get(
+        "/customers/LANG01/rating",
+        headers=auth(Role.WEALTH_MANAGER, "wm-owner") | ({"Accept-Language": language} if language else {}),
+    )
+    tier_label = "普通优质客户" if chinese else "Premium customer"
+    assert rating.json()["tier_label"] == tier_label and tier_label in gives_away(rating.text)
