@@ -16,7 +16,7 @@ from pydantic_core import PydanticCustomError
 
 from branchflow_contracts import Channel, CustomerTier, Guidance, GuidanceScript, SignalCategory
 from branchflow_runtime.auth import Role
-from branchflow_runtime.i18n import NC_, Catalogue, current_locale, label, register_labels
+from branchflow_runtime.i18n import NC_, Catalogue, current_locale, label, label_of, register_labels
 from identify.domain.facts import Product
 from identify.domain.rating import ElsewhereEvidence, Factor
 from identify.domain.refusals import Refused
@@ -140,15 +140,6 @@ _CODE_OF_PARAM: dict[str, type[StrEnum]] = {
 
 
 _CHOICES = frozenset({"known", "allowed", "expected"})  # parameters that list what to choose from
-
-
-def label_of(code: type[StrEnum], value: str | None) -> str | None:
-    """The label of ``value`` as a code of ``code``; a value that is no such code (stored before
-    the code existed, or typed by the caller) is shown as it is."""
-    if value is None:
-        return None
-    member = code._value2member_map_.get(value)
-    return value if member is None else label(member)
 
 
 class CallersWording(Wording):

@@ -5,7 +5,8 @@
 - ``Catalogue("<package>")``: the package's texts, ``gettext``/``ngettext``/``pgettext`` in the
   current locale, English msgid when untranslated. ``N_``/``NC_`` mark texts defined at import.
 - ``label(code)``: the label of an enum code in the current locale, for every enum registered
-  with ``register_labels`` (the contracts' codes and the staff roles are).
+  with ``register_labels`` (the contracts' codes and the staff roles are); ``label_of(Enum,
+  "code")`` for a code kept as a string.
 - ``make i18n`` (``python -m branchflow_runtime.i18n``): extract, update the ``.po``, compile.
 """
 
@@ -15,6 +16,7 @@ from branchflow_runtime.i18n.catalogue import (
     NC_,
     Catalogue,
     label,
+    label_of,
     labelled_enums,
     register_labels,
 )
@@ -46,6 +48,7 @@ __all__ = [
     "content_language",
     "current_locale",
     "label",
+    "label_of",
     "labelled_enums",
     "negotiate",
     "register_labels",

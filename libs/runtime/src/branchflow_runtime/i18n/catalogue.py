@@ -98,6 +98,15 @@ def label(code: Enum, locale: str | None = None) -> str:
     return catalogue.pgettext(type(code).__name__, table[code], locale=locale)
 
 
+def label_of(enum: type[Enum], value: str | None, locale: str | None = None) -> str | None:
+    """The label of ``value`` read as a code of ``enum`` (a stored or received string). A value
+    that is no such code (kept from before the code existed) is shown as it is; None stays None."""
+    if value is None:
+        return None
+    code = enum._value2member_map_.get(value)
+    return value if code is None else label(code, locale)
+
+
 def labelled_enums() -> tuple[type[Enum], ...]:
     """Every enum whose codes have labels (the tests check each in every locale)."""
     return tuple(_LABELS)

@@ -1,6 +1,8 @@
 """REST in the caller's language: each request runs in the locale its ``Accept-Language`` asks for
 (default zh-CN), and its answer says which (``Content-Language``). What the request says while it
-runs (refusals, the 422 of ``branchflow_runtime.http_errors``) reads ``current_locale()``."""
+runs (refusals, the 422 of ``branchflow_runtime.http_errors``) reads ``current_locale()``. A
+WebSocket runs in the locale of its upgrade request (a protocol may let the connection choose
+again, as the gateway's ``connection_init`` does)."""
 
 from typing import Any
 
@@ -19,10 +21,10 @@ class LocaleMiddleware:
         self.app = app
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        locale = negotiate(_header(scope, b"accept-language"))
+        locale = header_locale(scope)
         language = (b"content-language", content_language(locale).encode())
 
         async def send_in_language(message: dict) -> None:
@@ -32,9 +34,14 @@ class LocaleMiddleware:
 
         token = set_locale(locale)
         try:
-            await self.app(scope, receive, send_in_language)
+            await self.app(scope, receive, send_in_language if scope["type"] == "http" else send)
         finally:
             reset_locale(token)
+
+
+def header_locale(scope: dict) -> str:
+    """The locale an ASGI request's ``Accept-Language`` asks for."""
+    return negotiate(_header(scope, b"accept-language"))
 
 
 def localize(app: FastAPI) -> None:
