@@ -2,18 +2,21 @@
 
 A domain declares its operations (``query``, ``mutation``, ``subscription``) and, for every field
 of its GraphQL types, what the field shows: a kind of data of the policy, or ``None`` for what
-tells nothing about a customer (ids, times, the record's own codes). A root field needs every
-kind of data reachable from its type; a mutation also needs its action, and so does a work list or
-a push of work (a wealth manager's forms to confirm: the work of those who confirm); a field that
-reads every branch needs a grant that reaches every branch. A role's schema holds the fields whose needs the
-policy grants that role — so the schemas and the REST APIs obey one table, and a type that gains a
-field showing a tier drops out of every schema whose role may not read tiers."""
+tells nothing about a customer (ids, times, the record's own codes); a code's label
+(``<code>Label``) shows what its code shows, and every code staff read has one
+(``check_labels``). A root field needs every kind of data reachable from its type; a mutation
+also needs its action, and so does a work list or a push of work (a wealth manager's forms to
+confirm: the work of those who confirm); a field that reads every branch needs a grant that
+reaches every branch. A role's schema holds the fields whose needs the policy grants that role —
+so the schemas and the REST APIs obey one table, and a type that gains a field showing a tier
+drops out of every schema whose role may not read tiers."""
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from graphql import GraphQLObjectType, GraphQLSchema, get_named_type
+from graphql import GraphQLEnumType, GraphQLObjectType, GraphQLSchema, get_named_type, get_nullable_type
+from graphql.type import GraphQLList
 
 from branchflow_runtime import access
 from branchflow_runtime.access import Action, Data, Reach
@@ -52,6 +55,50 @@ def subscription(resolver: Callable, action: Action | None = None) -> Operation:
 
 class UndeclaredField(LookupError):
     """A field nobody said the meaning of: the schema cannot be built until it is declared."""
+
+
+class Mislabelled(LookupError):
+    """A code staff can read without its label beside it, or a label declared to show other data
+    than its code: the schema cannot be built until it is fixed."""
+
+
+def label_field(code_field: str, is_list: bool) -> str:
+    """The field beside a code that holds its label: ``tier`` → ``tierLabel``, a list
+    ``alternatives`` → ``alternativeLabels``."""
+    return f"{code_field.removesuffix('s')}Labels" if is_list else f"{code_field}Label"
+
+
+def labelled_code(field: str) -> str | None:
+    """The code a label field labels (``label_field`` read backwards); None for other fields."""
+    if field.endswith("Labels"):
+        return f"{field.removesuffix('Labels')}s"
+    if field.endswith("Label"):
+        return field.removesuffix("Label")
+    return None
+
+
+def check_labels(schema: GraphQLSchema, shows: Shows) -> None:
+    """Every enum field of an output type has its label beside it, and every label field is
+    declared to show what its code shows (a tier's label shows a tier)."""
+    for graphql_type in schema.type_map.values():
+        if not isinstance(graphql_type, GraphQLObjectType) or graphql_type.name.startswith("__"):
+            continue
+        name, fields = graphql_type.name, graphql_type.fields
+        for field_name, field in fields.items():
+            code = labelled_code(field_name)
+            if code is not None:
+                if code not in fields:
+                    raise Mislabelled(f"{name}.{field_name} labels no field: {name} has no {code}")
+                if shows.get((name, field_name)) != shows.get((name, code)):
+                    raise Mislabelled(
+                        f"{name}.{field_name} is declared to show {shows.get((name, field_name))}, its code "
+                        f"{name}.{code} {shows.get((name, code))}: a label shows what its code shows"
+                    )
+            elif isinstance(get_named_type(field.type), GraphQLEnumType):
+                is_list = isinstance(get_nullable_type(field.type), GraphQLList)
+                if label_field(field_name, is_list) not in fields:
+                    wanted = label_field(field_name, is_list)
+                    raise Mislabelled(f"{name}.{field_name} is a code staff read: give it {name}.{wanted}")
 
 
 def shown_by(schema: GraphQLSchema, root: str, field: str, shows: Shows) -> frozenset[Data]:

@@ -22,11 +22,14 @@ from branchflow_gateway.context import GatewayContext
 from branchflow_gateway.domain import Domain
 from branchflow_gateway.errors import ErrorCode, error_body, for_caller, log_refusal
 from branchflow_gateway.identify.domain import IdentifyDomain
+from branchflow_gateway.language import _, chosen_on_connection
 from branchflow_gateway.limits import MAX_JSON_NESTING, BodyTooLarge, nested_deeper_than, read_body, replay
 from branchflow_gateway.referral.domain import ReferralDomain
 from branchflow_gateway.schemas import build_schemas
 from branchflow_runtime import telemetry
 from branchflow_runtime.auth import InvalidToken, Role, Staff, TokenVerifier
+from branchflow_runtime.i18n import RUNTIME_CATALOGUE, current_locale
+from branchflow_runtime.i18n.http import localize
 
 # the services behind the gateway. A new one is a package like identify/ and a line in each of:
 # here, schemas.DOMAIN_FIELDS, context.GatewayContext and config (its <name>_url)
@@ -75,7 +78,7 @@ class RoleGraphQL(GraphQL):
         if value is None:  # nothing asked: Strawberry then says what is missing
             return {}
         if not isinstance(value, (dict, list)):  # a list is a batch, which Strawberry refuses
-            raise HTTPException(400, "a GraphQL request, and its variables, are a JSON object")
+            raise HTTPException(400, _("a GraphQL request, and its variables, are a JSON object"))
         return value
 
     async def run(self, request, context=UNSET, root_value=UNSET):
@@ -117,7 +120,14 @@ class RoleGraphQL(GraphQL):
         if staff is None:  # the GraphiQL page itself (dev mode): nothing is executed
             return None
         domains = self.gateway.domains.values()
-        return GatewayContext(staff=staff, **{d.name: d.request_context(staff) for d in domains})
+        return GatewayContext(
+            staff=staff, locale=current_locale(), **{d.name: d.request_context(staff) for d in domains}
+        )
+
+    async def on_ws_connect(self, context: GatewayContext):
+        """``connection_init``: the connection may choose its language (``language``)."""
+        context.locale = chosen_on_connection(context.connection_params, context.locale)
+        return UNSET
 
 
 class Gateway:
@@ -163,15 +173,17 @@ class Gateway:
             return
         try:
             staff = self.verifier.verify(_token(scope))
-        except InvalidToken as exc:
-            await self._refuse(scope, receive, send, str(exc))
+        except InvalidToken as exc:  # the runtime's texts
+            await self._refuse(
+                scope, receive, send, RUNTIME_CATALOGUE.gettext(exc.message).format(**exc.params)
+            )
             return
         if scope["type"] == "http" and scope["method"] == "POST":
             limit = self.settings.max_body_bytes
             try:
                 receive = replay(await read_body(scope, receive, limit))
             except BodyTooLarge:
-                message = f"the request body is larger than {limit} bytes"
+                message = _("the request body is larger than {limit} bytes").format(limit=limit)
                 await refusal(413, message, ErrorCode.BAD_USER_INPUT)(scope, receive, send)
                 return
         scope[STAFF_KEY] = staff
@@ -187,10 +199,16 @@ class Gateway:
     async def _refuse(scope, receive, send, reason: str) -> None:
         if scope["type"] == "websocket":
             log_refusal(4401, ErrorCode.UNAUTHENTICATED, reason)
-            await send({"type": "websocket.close", "code": 4401, "reason": reason[:120]})
+            await send({"type": "websocket.close", "code": 4401, "reason": close_reason(reason)})
             return
         response = refusal(401, reason, ErrorCode.UNAUTHENTICATED, {"WWW-Authenticate": "Bearer"})
         await response(scope, receive, send)
+
+
+def close_reason(reason: str, limit: int = 120) -> str:
+    """A WebSocket close reason is at most 123 bytes of UTF-8: ``reason`` cut to ``limit`` bytes,
+    never inside a character (a Chinese one is three)."""
+    return reason.encode()[:limit].decode(errors="ignore")
 
 
 def refusal(status: int, message: str, code: ErrorCode, headers: dict | None = None) -> JSONResponse:
@@ -204,10 +222,11 @@ def _why_not_json(data: str | bytes, exc: json.JSONDecodeError) -> str:
         try:
             data.decode()
         except UnicodeDecodeError as bad:
-            return f"the request body is not UTF-8 (byte {bad.object[bad.start]:#x} at {bad.start})"
+            text = _("the request body is not UTF-8 (byte {byte} at {position})")
+            return text.format(byte=f"{bad.object[bad.start]:#x}", position=bad.start)
     if exc.msg.startswith("nested deeper"):
-        return f"the JSON is {exc.msg}"
-    return f"the request body is not valid JSON: {exc}"
+        return _("the JSON is nested deeper than {levels} levels").format(levels=MAX_JSON_NESTING)
+    return _("the request body is not valid JSON: {error}").format(error=exc)
 
 
 def _token(scope) -> str:
@@ -223,7 +242,7 @@ def _token(scope) -> str:
         token = parse_qs(scope.get("query_string", b"").decode()).get("token")
         if token:
             return token[0]
-    raise InvalidToken("missing bearer token")
+    raise InvalidToken("missing bearer token")  # a text of the runtime's catalogue
 
 
 def create_app(
@@ -252,6 +271,7 @@ def create_app(
         openapi_url=None,
     )
     app.state.gateway = gateway
+    localize(app)  # each request, and each WebSocket, in its caller's language
     # routes, not a mount: a mount would redirect /graphql to /graphql/
     app.router.routes.append(Route("/graphql", gateway, methods=["GET", "POST"]))
     app.router.routes.append(WebSocketRoute("/graphql", gateway))

@@ -12,6 +12,8 @@ from graphql import GraphQLEnumType, GraphQLSchema
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from branchflow_gateway.language import _
+from branchflow_runtime.i18n import N_
 from branchflow_runtime.logs import Refusal
 
 log = logging.getLogger(__name__)
@@ -80,13 +82,14 @@ class StableErrorCodes(MaskErrors):
     masked as INTERNAL_SERVER_ERROR, so no stack trace or internal message leaves the gateway."""
 
     def __init__(self) -> None:
-        super().__init__(should_mask_error=self._unexpected, error_message="Unexpected error.")
+        super().__init__(should_mask_error=self._unexpected, error_message=UNEXPECTED)
 
     @staticmethod
     def _unexpected(error: GraphQLError) -> bool:
         return code_of(error) is ErrorCode.INTERNAL_SERVER_ERROR
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        self.error_message = _(UNEXPECTED)
         masked = super().anonymise_error(error)
         masked.extensions = {"code": ErrorCode.INTERNAL_SERVER_ERROR.value}
         return masked
@@ -116,7 +119,9 @@ def for_caller(errors: Iterable[GraphQLError], schema: GraphQLSchema) -> list[Gr
     shaped = []
     for first, count in kept.values():
         if count > 1:
-            first.message = f"{first.message} ({count} places have the same mistake)"
+            first.message = _("{message} ({count} places have the same mistake)").format(
+                message=first.message, count=count
+            )
         shaped.append(first)
     return shaped
 
@@ -146,7 +151,10 @@ MAX_MESSAGE_CHARS = 600
 _QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")  # left to right, so quotes pair up
 _LIST_INDEX = re.compile(r"\[\d+\]")
 _ENUM_NAMED = re.compile(r"in '(\w+)' enum\.|Enum '(\w+)' cannot represent")
+# graphql-core's messages about the query itself are English (developer-facing, and cached by the
+# query, so one caller's language would reach another): so is this hint to them
 _HINT = "Allowed values:"
+UNEXPECTED = N_("Unexpected error.")
 
 
 def excerpt(message: str) -> str:

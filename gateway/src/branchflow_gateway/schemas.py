@@ -19,11 +19,13 @@ from branchflow_gateway.access import Operation
 from branchflow_gateway.config import GatewaySettings
 from branchflow_gateway.errors import StableErrorCodes, log_error
 from branchflow_gateway.identify import fields as identify_fields
+from branchflow_gateway.language import CallersLanguage, _
 from branchflow_gateway.limits import limit_rules
 from branchflow_gateway.me import me
 from branchflow_gateway.referral import fields as referral_fields
 from branchflow_gateway.scalars import SCALAR_MAP
 from branchflow_runtime.auth import Role
+from branchflow_runtime.i18n import N_
 
 DOMAINS = (identify_fields, referral_fields)  # each: OPERATIONS and SHOWS
 OPERATIONS: tuple[Operation, ...] = tuple(op for domain in DOMAINS for op in domain.OPERATIONS)
@@ -35,7 +37,8 @@ Operations = tuple[tuple, tuple, tuple]
 
 def operation_needs(config: StrawberryConfig) -> dict[str, frozenset]:
     """Each operation's name → every kind of data it can show, read off one schema holding them
-    all (a field whose meaning nobody declared stops the gateway here, at start)."""
+    all (a field whose meaning nobody declared, or a code without its label, stops the gateway
+    here, at start)."""
     everything = strawberry.Schema(
         query=_operation_type("Query", (me, *_of("query")), strawberry.field),
         mutation=_operation_type("Mutation", _of("mutation"), strawberry.mutation),
@@ -43,6 +46,7 @@ def operation_needs(config: StrawberryConfig) -> dict[str, frozenset]:
         config=config,
     )
     graphql_schema = everything._schema
+    access.check_labels(graphql_schema, SHOWS)
     return {
         op.name: access.shown_by(
             graphql_schema, op.kind, everything.config.name_converter.apply_naming_config(op.name), SHOWS
@@ -90,7 +94,7 @@ class GatewaySchema(strawberry.Schema):
         except InvalidOperationTypeError as exc:
             if exc.operation_type is not OperationType.SUBSCRIPTION:
                 raise
-            raise HTTPException(400, SUBSCRIPTION_OVER_HTTP) from None
+            raise HTTPException(400, _(SUBSCRIPTION_OVER_HTTP)) from None
 
     def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None):
         # Strawberry logs every error with its stack trace, a FORBIDDEN as loudly as a bug
@@ -98,7 +102,7 @@ class GatewaySchema(strawberry.Schema):
             log_error(error)
 
 
-SUBSCRIPTION_OVER_HTTP = (
+SUBSCRIPTION_OVER_HTTP = N_(
     "a subscription is served over a WebSocket: connect to /graphql with the graphql-transport-ws "
     "protocol and send it there"
 )
@@ -109,6 +113,7 @@ def build_schemas(settings: GatewaySettings) -> dict[Role, strawberry.Schema]:
 
     def extensions():
         chosen = [
+            CallersLanguage,  # first: the others' messages are in the caller's language too
             StableErrorCodes,
             lambda: AddValidationRules(list(rules)),
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),

@@ -1,5 +1,6 @@
 """The services behind the gateway, over HTTP: one pooled client per service, the caller's token
-forwarded, the trace context sent along, and HTTP answers turned into gateway errors. A domain's
+and language forwarded (its refusals come back in that language), the trace context sent along,
+and HTTP answers turned into gateway errors. A domain's
 client (``identify.client``) subclasses ``UpstreamClient`` and names its calls."""
 
 from typing import Any
@@ -12,7 +13,9 @@ from opentelemetry import propagate
 
 from branchflow_gateway.config import GatewaySettings
 from branchflow_gateway.errors import BadUserInput, Forbidden, NotFound, Unauthenticated, UpstreamUnavailable
+from branchflow_gateway.language import _
 from branchflow_runtime import telemetry
+from branchflow_runtime.i18n import content_language, current_locale
 
 
 def http_client(
@@ -46,14 +49,16 @@ class UpstreamClient:
         self._http = http
 
     async def _call(self, method: str, path: str, token: str, **kwargs) -> Any:
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = {"Authorization": f"Bearer {token}", "Accept-Language": content_language(current_locale())}
         propagate.inject(headers)  # the trace goes on into the service, whatever the transport
         try:
             response = await self._http.request(method, path, headers=headers, **kwargs)
         except httpx.InvalidURL:  # an identifier so long that its URL cannot be sent
-            raise BadUserInput(f"a value is too long to send to the {self.service} service") from None
+            text = _("a value is too long to send to the {service} service")
+            raise BadUserInput(text.format(service=self.service)) from None
         except httpx.HTTPError as exc:
-            raise UpstreamUnavailable(f"the {self.service} service is unavailable ({_why(exc)})") from exc
+            text = _("the {service} service is unavailable ({why})")
+            raise UpstreamUnavailable(text.format(service=self.service, why=_why(exc))) from exc
         if response.status_code < 400:
             return orjson.loads(response.content)
         detail = _detail(response)
@@ -69,13 +74,14 @@ class UpstreamClient:
             case 400 | 422:
                 raise BadUserInput(detail)
             case _:
-                raise UpstreamUnavailable(f"the {self.service} service answered {response.status_code}")
+                text = _("the {service} service answered {status}")
+                raise UpstreamUnavailable(text.format(service=self.service, status=response.status_code))
 
 
 def segment(value: str) -> str:
     """One path segment, whatever the caller typed: ``/``, ``?`` or ``..`` cannot steer the call."""
     if not value or value in (".", ".."):
-        raise BadUserInput(f"{value!r} is not a valid identifier")
+        raise BadUserInput(_("'{value}' is not a valid identifier").format(value=value))
     return quote(value, safe="")
 
 
@@ -83,9 +89,9 @@ def _why(exc: httpx.HTTPError) -> str:
     """For ops, in words. (aiohttp's refused connection arrives as a ConnectTimeout.)"""
     match exc:
         case httpx.ConnectError() | httpx.ConnectTimeout():
-            return "could not connect"
+            return _("could not connect")
         case httpx.TimeoutException():
-            return "no answer in time"
+            return _("no answer in time")
         case _:
             return type(exc).__name__
 

@@ -51,16 +51,15 @@ async def upstream():
         yield app, base_url
 
 
-async def ask(identify_url: str) -> dict:
+async def ask(identify_url: str, language: str | None = None) -> dict:
     settings = GatewaySettings(identify_url=identify_url, live_updates=False, upstream_timeout_seconds=0.5)
     app = create_app(settings)
     async with (
         LifespanManager(app) as manager,
         httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app), base_url="http://gw") as client,
     ):
-        response = await client.post(
-            "/graphql", json={"query": QUERY}, headers={"Authorization": f"Bearer {LOBBY}"}
-        )
+        headers = {"Authorization": f"Bearer {LOBBY}"} | ({"Accept-Language": language} if language else {})
+        response = await client.post("/graphql", json={"query": QUERY}, headers=headers)
     assert response.status_code == 200, response.text
     return response.json()
 
@@ -72,19 +71,20 @@ async def test_an_answering_service_is_read(upstream):
 
 
 @pytest.mark.parametrize(
-    ("behaviour", "message"),
+    ("behaviour", "language", "message"),
     [
-        ("slow", "the identify service is unavailable (no answer in time)"),
-        ("failing", "the identify service answered 503"),
-        ("not listening", "the identify service is unavailable (could not connect)"),
+        ("slow", "en", "the identify service is unavailable (no answer in time)"),
+        ("failing", "en", "the identify service answered 503"),
+        ("not listening", "en", "the identify service is unavailable (could not connect)"),
+        ("not listening", None, "identify 服务不可用（无法连接）"),
     ],
 )
-async def test_an_unavailable_service_gives_partial_data_and_a_code(upstream, behaviour, message):
+async def test_an_unavailable_service_gives_partial_data_and_a_code(upstream, behaviour, language, message):
     app, url = upstream
     app.state.behaviour = behaviour
     if behaviour == "not listening":
         url = f"http://127.0.0.1:{free_port()}"
-    body = await ask(url)
+    body = await ask(url, language)
     assert body["data"] == {"me": {"staffId": "lm-1"}, "lobbyList": None}
     [error] = body["errors"]
     assert error["extensions"]["code"] == "UPSTREAM_UNAVAILABLE"

@@ -217,6 +217,15 @@ async def gateway(fake_identify, fake_referral):
         yield client
 
 
-async def graphql(client, query: str, role: Role | None = Role.LOBBY_MANAGER, variables=None, **token_kw):
+async def graphql(
+    client,
+    query: str,
+    role: Role | None = Role.LOBBY_MANAGER,
+    variables=None,
+    language: str | None = None,
+    **token_kw,
+):
+    """``language``: the Accept-Language to send (none: the gateway's default, Chinese)."""
     headers = {"Authorization": f"Bearer {token(role, **token_kw)}"} if role else {}
+    headers |= {"Accept-Language": language} if language else {}
     return await client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)

@@ -51,9 +51,12 @@ async def client():
 
 
 async def test_refusals_are_one_line_each(client, log_output):
-    forbidden = await graphql(client, '{ customerRating(customerId: "X9") { tier } }', Role.WEALTH_MANAGER)
+    """Each in the words the caller was given (here English)."""
+    query = '{ customerRating(customerId: "X9") { tier } }'
+    forbidden = await graphql(client, query, Role.WEALTH_MANAGER, language="en")
     assert forbidden.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
-    not_a_uuid = await graphql(client, '{ identificationTrace(identificationId: "x") { traceId } }', Role.OPS)
+    query = '{ identificationTrace(identificationId: "x") { traceId } }'
+    not_a_uuid = await graphql(client, query, Role.OPS, language="en")
     assert not_a_uuid.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     invalid = await graphql(client, "{ lobbyList { tier } }")
     assert invalid.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

@@ -47,7 +47,9 @@ async def test_unknown_role_is_401(gateway):
 
     unknown = mint_token("j-1", "janitor", "BR001", secret=DEV_JWT_SECRET)
     response = await gateway.post(
-        "/graphql", json={"query": "{ me { staffId } }"}, headers={"Authorization": f"Bearer {unknown}"}
+        "/graphql",
+        json={"query": "{ me { staffId } }"},
+        headers={"Authorization": f"Bearer {unknown}", "Accept-Language": "en"},
     )
     assert response.status_code == 401
     assert "unknown role" in response.json()["errors"][0]["message"]

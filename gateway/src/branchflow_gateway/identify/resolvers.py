@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 import strawberry
 
+from branchflow_contracts import HandlingOutcome
 from branchflow_gateway.batches import forget
 from branchflow_gateway.context import Info
 from branchflow_gateway.errors import BadUserInput, Forbidden
@@ -16,7 +17,7 @@ from branchflow_gateway.identify.types import (
     FactsInput,
     FactsUpdate,
     Guidance,
-    HandlingOutcome,
+    HandlingOutcomeType,
     IdentificationCounts,
     IdentificationTrace,
     LobbyIdentification,
@@ -31,8 +32,12 @@ from branchflow_gateway.identify.types import (
     QueueChecks,
     Rating,
 )
+from branchflow_gateway.language import _
 from branchflow_runtime import access
 from branchflow_runtime.access import Data
+from branchflow_runtime.i18n import RUNTIME_CATALOGUE
+
+OUTSIDE_YOUR_BRANCH = "branch {branch} is outside your branch {own_branch}"  # the runtime's text
 
 
 async def lobby_list(info: Info, day: date | None = None) -> list[LobbyIdentification] | None:
@@ -89,7 +94,8 @@ async def identification_counts(
     staff = info.context.staff
     branch = branch_id or staff.branch_id
     if not access.may_read(staff, Data.COUNTS, branch_id=branch):
-        raise Forbidden(f"branch {branch} is outside your branch {staff.branch_id}")
+        text = RUNTIME_CATALOGUE.gettext(OUTSIDE_YOUR_BRANCH)
+        raise Forbidden(text.format(branch=branch, own_branch=staff.branch_id))
     return IdentificationCounts.from_json(await info.context.identify.client.counts(staff.token, branch, day))
 
 
@@ -105,7 +111,7 @@ def _uuid(name: str, value: strawberry.ID) -> str:
     try:
         return str(uuid.UUID(str(value)))
     except ValueError:
-        raise BadUserInput(f"{name} {value!r} is not a UUID") from None
+        raise BadUserInput(_("{name} '{value}' is not a UUID").format(name=name, value=value)) from None
 
 
 async def identification_trace(info: Info, identification_id: strawberry.ID) -> IdentificationTrace | None:
@@ -126,7 +132,7 @@ async def lobby_identifications(info: Info) -> AsyncGenerator[LobbyIdentificatio
     """Each new identification in the own branch, as guidance, as it happens."""
     ctx = info.context
     if ctx.identify.live is None:
-        raise Forbidden("live updates are off on this gateway")
+        raise Forbidden(_("live updates are off on this gateway"))
     async for row in ctx.identify.live.follow(ctx.staff.branch_id):
         yield LobbyIdentification.from_json(row)
 
@@ -142,7 +148,7 @@ async def counter_observations(
 
 
 async def record_handling(
-    info: Info, identification_id: strawberry.ID, outcome: HandlingOutcome
+    info: Info, identification_id: strawberry.ID, outcome: HandlingOutcomeType
 ) -> LobbyIdentification:
     """What became of a guidance: referred to a wealth manager, guided, or the customer left."""
     ctx = info.context

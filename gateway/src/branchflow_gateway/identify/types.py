@@ -1,16 +1,33 @@
 """GraphQL types, each defined once and shared by the role schemas that may show it. Types a
-lobby or counter schema holds carry no tier, score or amount."""
+lobby or counter schema holds carry no tier, score or amount.
+
+Every code a person reads has its label beside it, in the caller's language: ``tier`` and
+``tierLabel``, ``alternatives`` and ``alternativeLabels`` (``branchflow_gateway.access`` refuses
+a code without one). The gateway labels the shared codes itself (the contracts' and the roles'),
+so a row from the live feed or the kept lobby list reads in each caller's language; labels and
+texts identify owns (explanations, facts) come worded from identify, which was asked in the
+caller's language."""
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 
 import strawberry
 from strawberry.scalars import JSON
 
-from branchflow_contracts import Channel, CustomerTier, GuidanceAction, SignalCategory, VisitPurpose
+from branchflow_contracts import (
+    Channel,
+    CustomerTier,
+    GuidanceAction,
+    GuidanceScript,
+    HandlingOutcome,
+    IdentificationReason,
+    SignalCategory,
+    VisitPurpose,
+)
 from branchflow_contracts.money import format_money
 from branchflow_gateway.scalars import Money
+from branchflow_runtime.auth import Role
+from branchflow_runtime.i18n import label, label_of
 
 GuidanceActionType = strawberry.enum(GuidanceAction, name="GuidanceAction")
 ChannelType = strawberry.enum(Channel, name="Channel")
@@ -21,11 +38,9 @@ VisitPurposeType = strawberry.enum(
 )
 
 
-@strawberry.enum(description="What became of a guidance.")
-class HandlingOutcome(StrEnum):
-    REFERRED = "referred"  # handed to a wealth manager
-    GUIDED = "guided"  # taken where the guidance said
-    LEFT = "left"  # the customer left
+HandlingOutcomeType = strawberry.enum(
+    HandlingOutcome, name="HandlingOutcome", description="What became of a guidance."
+)
 
 
 def _datetime(value: str | None) -> datetime | None:
@@ -37,11 +52,25 @@ class Guidance:
     action: GuidanceActionType
     call_wealth_manager: bool
     alternatives: list[GuidanceActionType]
-    script: str = strawberry.field(description="in English; the catalogues' text is keyed by scriptCode")
     script_code: str | None = None
     offer_wealth_manager_card: bool = strawberry.field(
         default=False, description="hand over a wealth manager's card and agree a contact time"
     )
+    # as the event or the service gave it: shown when the code is not one we know
+    given_script: strawberry.Private[str] = ""
+
+    @strawberry.field(description="What to say, in your language: the words of scriptCode.")
+    def script(self) -> str:
+        code = GuidanceScript._value2member_map_.get(self.script_code or "")
+        return self.given_script if code is None else label(code)
+
+    @strawberry.field
+    def action_label(self) -> str:
+        return label(GuidanceAction(self.action))
+
+    @strawberry.field(description="The label of each of the alternatives, in their order.")
+    def alternative_labels(self) -> list[str]:
+        return [label(GuidanceAction(a)) for a in self.alternatives]
 
     @classmethod
     def from_json(cls, data: dict) -> "Guidance":
@@ -49,7 +78,7 @@ class Guidance:
             action=GuidanceAction(data["action"]),
             call_wealth_manager=data["call_wealth_manager"],
             alternatives=[GuidanceAction(a) for a in data.get("alternatives", [])],
-            script=data["script"],
+            given_script=data["script"],
             script_code=data.get("script_code"),
             offer_wealth_manager_card=data.get("offer_wealth_manager_card", False),
         )
@@ -71,11 +100,27 @@ class LobbyIdentification:
     observer_role: str | None
     guidance: Guidance
     call_wealth_manager: bool
-    handling: HandlingOutcome | None = strawberry.field(description="null: not handled yet")
+    handling: HandlingOutcomeType | None = strawberry.field(description="null: not handled yet")
     handled_by: str | None
     handled_at: datetime | None
     identified_at: datetime
     identified_at_local: str = strawberry.field(description="in the branch's zone (Asia/Shanghai)")
+
+    @strawberry.field
+    def channel_label(self) -> str:
+        return label(Channel(self.channel))
+
+    @strawberry.field
+    def purpose_label(self) -> str | None:
+        return label_of(VisitPurpose, self.purpose)
+
+    @strawberry.field
+    def observer_role_label(self) -> str | None:
+        return label_of(Role, self.observer_role)
+
+    @strawberry.field
+    def handling_label(self) -> str | None:
+        return label_of(HandlingOutcome, self.handling)
 
     @classmethod
     def from_json(cls, data: dict) -> "LobbyIdentification":
@@ -147,11 +192,12 @@ class ObservationInput:
 
 
 @strawberry.type(
-    description="A line of the explanation: code and params for the catalogues, detail in English. Lines "
-    "with factor `tier` say why this type and why not the next one up."
+    description="A line of the explanation: its code and params, and detail, the line in your language. "
+    "Lines with factor `tier` say why this type and why not the next one up."
 )
 class ScoreItem:
     factor: str
+    factor_label: str | None
     code: str | None
     params: JSON
     detail: str
@@ -165,9 +211,13 @@ class Rating:
     tier: CustomerTierType
     score: Decimal
     explanation: list[ScoreItem]
-    decided_by: str
+    decided_by: str = strawberry.field(description="the tier rule that matched, in your language")
     rules_version: str
     rated_at: datetime
+
+    @strawberry.field
+    def tier_label(self) -> str:
+        return label(CustomerTier(self.tier))
 
     @classmethod
     def from_json(cls, data: dict) -> "Rating":
@@ -179,6 +229,7 @@ class Rating:
             explanation=[
                 ScoreItem(
                     factor=i["factor"],
+                    factor_label=i.get("factor_label"),
                     code=i.get("code"),
                     params=i.get("params") or {},
                     detail=i["detail"],
@@ -197,11 +248,19 @@ class TierCount:
     tier: CustomerTierType
     count: int
 
+    @strawberry.field
+    def tier_label(self) -> str:
+        return label(CustomerTier(self.tier))
+
 
 @strawberry.type
 class ChannelCount:
     channel: ChannelType
     count: int
+
+    @strawberry.field
+    def channel_label(self) -> str:
+        return label(Channel(self.channel))
 
 
 @strawberry.type(description="The customers one staff member identified that day, each once.")
@@ -211,6 +270,10 @@ class StaffCount:
     customers: int
     by_tier: list[TierCount]
     visiting: int = strawberry.field(description="customers of other branches (their tier is theirs)")
+
+    @strawberry.field
+    def role_label(self) -> str | None:
+        return label_of(Role, self.role)
 
 
 @strawberry.type(
@@ -295,9 +358,12 @@ class CustomerFacts:
     branch_id: str
     wealth_manager_id: str | None
     holdings: Holdings
-    occupation: str | None
-    address_area: str | None
-    social_standing: str | None
+    occupation: str | None = strawberry.field(description="a code")
+    occupation_label: str | None
+    address_area: str | None = strawberry.field(description="a code")
+    address_area_label: str | None
+    social_standing: str | None = strawberry.field(description="a code")
+    social_standing_label: str | None
     family_high_income: bool
     own_bank_vip: bool
     other_bank_vip: bool
@@ -306,7 +372,7 @@ class CustomerFacts:
 
     @classmethod
     def from_json(cls, data: dict) -> "CustomerFacts":
-        facts, personal = data["facts"], data["personal_data"]
+        facts, personal, labels = data["facts"], data["personal_data"], data.get("facts_labels") or {}
         return cls(
             customer_id=data["customer_id"],
             branch_id=data["branch_id"],
@@ -315,8 +381,11 @@ class CustomerFacts:
                 **{name: Decimal(str(facts.get(name, "0"))) for name in HOLDINGS},
             ),
             occupation=facts.get("occupation"),
+            occupation_label=labels.get("occupation"),
             address_area=facts.get("address_area"),
+            address_area_label=labels.get("address_area"),
             social_standing=facts.get("social_standing"),
+            social_standing_label=labels.get("social_standing"),
             family_high_income=bool(facts.get("family_high_income")),
             own_bank_vip=bool(facts.get("own_bank_vip")),
             other_bank_vip=bool(facts.get("other_bank_vip")),
@@ -349,10 +418,26 @@ class BranchIdentification:
     previous_tier: CustomerTierType | None
     score: Decimal | None
     guidance: Guidance | None
-    reason: str
+    reason: str = strawberry.field(description="observation | system_mining")
     identified_by: str | None
     identified_at: datetime
     identified_at_local: str
+
+    @strawberry.field
+    def channel_label(self) -> str:
+        return label(Channel(self.channel))
+
+    @strawberry.field
+    def tier_label(self) -> str | None:
+        return label_of(CustomerTier, self.tier)
+
+    @strawberry.field
+    def previous_tier_label(self) -> str | None:
+        return label_of(CustomerTier, self.previous_tier)
+
+    @strawberry.field
+    def reason_label(self) -> str:
+        return label_of(IdentificationReason, self.reason)
 
     @classmethod
     def from_json(cls, data: dict) -> "BranchIdentification":
@@ -434,6 +519,10 @@ class QueueCheck:
     checked_at: datetime
     checked_at_local: str
 
+    @strawberry.field
+    def purpose_label(self) -> str:
+        return label(VisitPurpose(self.purpose))
+
     @classmethod
     def from_json(cls, data: dict) -> "QueueCheck":
         return cls(
@@ -453,6 +542,10 @@ class QueueCheck:
 class ActionCount:
     action: GuidanceActionType
     count: int
+
+    @strawberry.field
+    def action_label(self) -> str:
+        return label(GuidanceAction(self.action))
 
 
 @strawberry.type(description="A day's second diversion in the branch: who was asked and where they went.")
