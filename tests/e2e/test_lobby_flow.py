@@ -357,3 +357,82 @@ async def test_a_walk_in_prospect_the_lobby_row_handling_and_the_queue_against_t
     followed = await graphql_as(client, WEALTH, "{ prospects(linked: true) { prospectId customerId phone } }")
     [mine] = [p for p in followed["data"]["prospects"] if p["prospectId"] == prospect["prospectId"]]
     assert mine == {"prospectId": prospect["prospectId"], "customerId": "E2E011", "phone": "13912345678"}
+
+
+LABELLED_PUSH = """subscription { lobbyIdentifications { identificationId channel channelLabel
+  purposeLabel guidance { action actionLabel scriptCode script } } }"""
+LABELLED_RECORD = """mutation($o: ObservationInput!) { recordObservation(observation: $o) {
+  identificationId guidance { action actionLabel alternativeLabels scriptCode script } } }"""
+
+
+async def _subscribe_in(url: str, payload: dict):
+    ws = await connect(f"{url}?token={LOBBY}", subprotocols=["graphql-transport-ws"])
+    await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
+    assert json.loads(await ws.recv())["type"] == "connection_ack"
+    await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": LABELLED_PUSH}}))
+    await asyncio.sleep(0.2)
+    return ws
+
+
+async def _push_for(ws, identification_id: str) -> dict:
+    while True:
+        row = json.loads(await ws.recv())["payload"]["data"]["lobbyIdentifications"]
+        if row["identificationId"] == identification_id:
+            return row
+
+
+async def test_the_same_flow_reads_in_chinese_by_default_and_in_english_on_request(platform):
+    """One query, with and without ``Accept-Language: en``, through the gateway and the real identify
+    service: labels, scripts and identify's refusals come in Chinese, or in English when asked; the
+    live lobby, over the WebSocket, in the language each connection chose in connection_init."""
+    client, ws_url, _ = platform
+    chinese_ws, english_ws = (
+        await _subscribe_in(ws_url, {}),
+        await _subscribe_in(ws_url, {"Accept-Language": "en"}),
+    )
+    observation = {"o": {"customerId": "E2ELANG01", "purpose": "SMALL_CASH"}}
+
+    answers = {}
+    for language in (None, "en"):
+        headers = {"Authorization": f"Bearer {LOBBY}"} | ({"Accept-Language": language} if language else {})
+        response = await client.post(
+            "/graphql", json={"query": LABELLED_RECORD, "variables": observation}, headers=headers
+        )
+        assert response.headers["content-language"] == ("en" if language else "zh-CN")
+        answers[language] = response.json()["data"]["recordObservation"]
+    zh, en = answers[None]["guidance"], answers["en"]["guidance"]
+    assert zh["action"] == en["action"] == "SELF_SERVICE" and zh["scriptCode"] == en["scriptCode"]
+    assert (zh["actionLabel"], en["actionLabel"]) == ("自助设备", "Self-service machines")
+    assert zh["script"] == "陪同客户到自助区，协助完成第一步操作。"
+    assert en["script"] == "Walk the customer to the self-service machines and help with the first step."
+
+    # identify's refusal, passed on in the caller's language
+    refused = {}
+    for language in (None, "en"):
+        headers = {"Authorization": f"Bearer {TELLER}"} | ({"Accept-Language": language} if language else {})
+        body = {
+            "query": LABELLED_RECORD,
+            "variables": {"o": {"customerId": "E2ELANG02", "channel": "EXTERNAL"}},
+        }
+        response = await client.post("/graphql", json=body, headers=headers)
+        [error] = response.json()["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT"
+        refused[language] = error["message"]
+    assert refused[None] == "柜员不能在“外部挖掘”途径记录，可用途径：理财中心识别"
+    assert refused["en"] == "channel External mining is not for role Teller; use Wealth centre identification"
+
+    # the live lobby: one event, each connection in its own language
+    pushed_id = answers[None]["identificationId"]
+    chinese = await asyncio.wait_for(_push_for(chinese_ws, pushed_id), 15)
+    english = await asyncio.wait_for(_push_for(english_ws, pushed_id), 15)
+    assert (chinese["channelLabel"], english["channelLabel"]) == (
+        "理财中心识别",
+        "Wealth centre identification",
+    )
+    assert (chinese["purposeLabel"], english["purposeLabel"]) == (
+        "小额存取款",
+        "Small cash deposit or withdrawal",
+    )
+    assert chinese["guidance"]["script"] == zh["script"] and english["guidance"]["script"] == en["script"]
+    await chinese_ws.close()
+    await english_ws.close()
