@@ -12,7 +12,9 @@ PACKAGES = packages()
 
 
 def test_the_packages_that_own_texts_are_found():
-    assert {"branchflow_contracts", "branchflow_runtime"} <= {p.name for p in PACKAGES}
+    assert {"branchflow_contracts", "branchflow_runtime", "branchflow_gateway", "identify", "referral"} <= {
+        p.name for p in PACKAGES
+    }
 
 
 @pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.name)
