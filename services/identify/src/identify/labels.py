@@ -122,7 +122,7 @@ FIELD_NAMES = {
 }
 _VOCABULARIES = (Occupation, SocialStanding, AddressArea)
 
-# what kind of code a parameter of a text holds
+# what kind of code a parameter of a text holds (a list of them, for "products", "evidence"…)
 _CODE_OF_PARAM: dict[str, type[StrEnum]] = {
     "tier": CustomerTier,
     "next_tier": CustomerTier,
@@ -137,7 +137,6 @@ _CODE_OF_PARAM: dict[str, type[StrEnum]] = {
     "products": Product,
     "evidence": ElsewhereEvidence,
 }
-
 
 _CHOICES = frozenset({"known", "allowed", "expected"})  # parameters that list what to choose from
 
@@ -154,18 +153,18 @@ class CallersWording(Wording):
     def items(self, name: str, values: Iterable[str]) -> str:
         values = [str(v) for v in values]
         if name == "known":  # a vocabulary's codes: said as the names to type
-            code = next((v for v in _VOCABULARIES if all(x in v._value2member_map_ for x in values)), None)
+            enum = next((e for e in _VOCABULARIES if all(v in e._value2member_map_ for v in values)), None)
         else:
-            code = _CODE_OF_PARAM.get(name)
-        shown = [label_of(code, v) for v in values] if code else values
+            enum = _CODE_OF_PARAM.get(name)
+        shown = [label_of(enum, v) for v in values] if enum else values
         style = "or" if name in _CHOICES else "standard"
         return format_list(shown, style=style, locale=current_locale()) if shown else ""
 
     def term(self, name: str, value: str) -> str:
         if name == "field" and value in FIELD_NAMES:
             return CATALOGUE.pgettext("field", FIELD_NAMES[value])
-        code = _CODE_OF_PARAM.get(name)
-        return label_of(code, value) if code else value
+        enum = _CODE_OF_PARAM.get(name)
+        return label_of(enum, value) if enum else value
 
 
 CALLERS = CallersWording()
@@ -180,11 +179,7 @@ def as_validation_error(refused: Refused) -> PydanticCustomError:
     """A refusal raised while a body is validated: a 422 entry whose ``type`` is the refusal's
     code, ``msg`` its text in the caller's language and ``ctx`` its parameters."""
     message = said(refused).replace("{", "(").replace("}", ")")  # pydantic fills braces from ctx
-    return PydanticCustomError(refused.code, message, _json_safe(refused.params))
-
-
-def _json_safe(params: dict) -> dict:
-    return {k: list(v) if isinstance(v, tuple | frozenset | set) else v for k, v in params.items()}
+    return PydanticCustomError(refused.code, message, dict(refused.params))
 
 
 def explanation(items: list[dict]) -> list[dict]:
