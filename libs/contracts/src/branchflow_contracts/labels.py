@@ -108,6 +108,10 @@ LABELS: dict[type[StrEnum], dict[StrEnum, str]] = {
             "Hand over a wealth manager's card and agree a time for a call; then serve today's "
             "business as usual.",
         ),
+        GuidanceScript.PRIORITY_COUNTER: NC_(
+            "GuidanceScript", "Take the customer to the priority counter (green channel)."
+        ),
+        GuidanceScript.FAST_E_CHANNEL: NC_("GuidanceScript", "Help the customer through the fast e-channel."),
         GuidanceScript.DIVERT_SMALL_CASH: NC_(
             "GuidanceScript", "Walk the customer to the self-service machines and help with the first step."
         ),

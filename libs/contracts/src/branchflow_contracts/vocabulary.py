@@ -90,6 +90,9 @@ class GuidanceScript(StrEnum):
     PRIORITY_COUNTER_FIRST = "priority_counter_first"
     FAST_E_CHANNEL_FIRST = "fast_e_channel_first"
     CARD_AND_CONTACT_TIME = "card_and_contact_time"
+    # priority service alone: a wealth manager already followed the customer up
+    PRIORITY_COUNTER = "priority_counter"
+    FAST_E_CHANNEL = "fast_e_channel"
     # today's business where it is best done, by what the customer came for (VisitPurpose)
     DIVERT_SMALL_CASH = "divert.small_cash"
     DIVERT_BILL_PAYMENT = "divert.bill_payment"

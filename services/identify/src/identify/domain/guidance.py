@@ -101,8 +101,8 @@ def _priority_first(visit: Visit) -> Guidance:
 def _priority_only(visit: Visit) -> Guidance:
     """Priority service without a wealth manager: one already followed the customer up."""
     if visit.purpose in _FAST_E_CHANNEL_ERRANDS:
-        return _guidance(GuidanceAction.FAST_E_CHANNEL, "fast_e_channel")
-    return _guidance(GuidanceAction.PRIORITY_COUNTER, "priority_counter")
+        return _guidance(GuidanceAction.FAST_E_CHANNEL, GuidanceScript.FAST_E_CHANNEL)
+    return _guidance(GuidanceAction.PRIORITY_COUNTER, GuidanceScript.PRIORITY_COUNTER)
 
 
 def guide(
