@@ -25,6 +25,7 @@ from branchflow_contracts import (
     VisitPurpose,
 )
 from branchflow_gateway.config import GatewaySettings
+from branchflow_gateway.referral import types as gateway_referral
 from branchflow_gateway.schemas import build_schemas
 from branchflow_runtime import access_labels
 from branchflow_runtime.access import Action, Data
@@ -81,3 +82,21 @@ def test_every_code_has_a_label_in_both_languages(code):
     assert code.value not in (chinese, english)
     assert chinese != english  # a missing translation would fall back to English
     assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese)
+
+
+# the gateway's copies of the referral service's own codes, and the service's
+COPIES = [
+    (gateway_referral.SuggestionStatus, referral_labels.SuggestionStatus),
+    (gateway_referral.DayStatus, referral_labels.DayStatus),
+    (gateway_referral.CountPeriod, referral_labels.Period),
+    (gateway_referral.ActivityKind, referral_labels.ActivityKind),
+    (gateway_referral.ParticipantRole, referral_labels.ParticipantRole),
+]
+
+
+@pytest.mark.parametrize(("copy", "original"), COPIES, ids=lambda e: e.__name__)
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_gateway_words_the_referral_codes_it_copies_as_the_service_does(copy, original, locale):
+    assert {c.value for c in copy} == {c.value for c in original}
+    for code in copy:
+        assert label(code, locale) == label(original(code.value), locale)

@@ -7,6 +7,7 @@ WebSocket). Each operation runs in its connection's language (``CallersLanguage`
 the gateway's own messages and every call to a service (``Accept-Language`` forwarded, see
 ``upstream``) speak it. The gateway's texts are its catalogue, ``locale/`` (``make i18n``)."""
 
+import contextlib
 from collections.abc import Mapping
 
 from strawberry.extensions import SchemaExtension
@@ -37,4 +38,5 @@ class CallersLanguage(SchemaExtension):
             yield
         finally:
             if token is not None:
-                reset_locale(token)
+                with contextlib.suppress(ValueError):  # a subscription closed from another task
+                    reset_locale(token)

@@ -496,7 +496,10 @@ async def test_the_services_validation_names_the_field(gateway):
 
 async def test_a_form_id_that_is_not_a_uuid_is_refused_before_any_call(gateway, fake_referral):
     body = await ask(gateway, '{ referral(referralId: "../days") { referralId } }', Role.LOBBY_MANAGER)
-    assert error_code(body) == "BAD_USER_INPUT" and "not a UUID" in body["errors"][0]["message"]
+    assert (
+        error_code(body) == "BAD_USER_INPUT"
+        and body["errors"][0]["message"] == "referralId“../days”不是 UUID"
+    )
     assert fake_referral.calls == []
 
 
@@ -525,4 +528,25 @@ async def test_referral_down_is_partial_data_not_a_failure(gateway, fake_referra
     assert body["data"]["lobbyList"] == [{"customerId": "C1"}]
     assert body["data"]["referralDay"] is None
     [error] = body["errors"]
-    assert error["extensions"]["code"] == "UPSTREAM_UNAVAILABLE" and "referral service" in error["message"]
+    assert error["extensions"]["code"] == "UPSTREAM_UNAVAILABLE" and "referral 服务不可用" in error["message"]
+
+
+@pytest.mark.parametrize(
+    ("language", "lobby", "head", "day"),
+    [
+        (None, "已结束跟进", "非优质客户", "营业中"),
+        ("en", "Follow-up closed", "Not a premium customer", "Open"),
+    ],
+)
+async def test_a_forms_codes_come_with_their_labels_in_the_callers_language(
+    gateway, fake_referral, language, lobby, head, day
+):
+    """The lobby's label of a closed follow-up says no more than its code (CLOSED)."""
+    query = '{ referralDay(day: "2026-11-24") { status statusLabel done { result resultLabel } } }'
+    seen_by_lobby = data_of(await ask(gateway, query, Role.LOBBY_MANAGER, language=language))["referralDay"]
+    seen_by_head = data_of(await ask(gateway, query, Role.BRANCH_HEAD, language=language))["referralDay"]
+    assert seen_by_lobby["done"] == [{"result": "CLOSED", "resultLabel": lobby}]
+    assert seen_by_head["done"] == [{"result": "NOT_PREMIUM", "resultLabel": head}]
+    assert seen_by_lobby["statusLabel"] == day
+    asked = {call.headers["accept-language"] for call in fake_referral.calls}
+    assert asked == {"en" if language else "zh-CN"}  # the service was asked in the caller's language

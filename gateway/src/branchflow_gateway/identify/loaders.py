@@ -25,4 +25,3 @@ def make_loaders(client: IdentifyClient, token: str) -> Loaders:
         return await fill_missing(ids, rows, lambda key: client.identification(token, key))
 
     return Loaders(ratings=DataLoader(load_ratings), identifications=DataLoader(load_identifications))
-

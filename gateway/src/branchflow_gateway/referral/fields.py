@@ -4,9 +4,11 @@ role. A work list or push (forms to confirm, customers waiting, one's own forms)
 whose work it lists, so it goes only to those who do that work.
 
 The referral service holds no tier, score or amount; what a form's result says of a verdict is
-shown to lobby managers and tellers as CLOSED (``types.result_as_seen``)."""
+shown to lobby managers and tellers as CLOSED (``types.result_as_seen``). A code's label shows what
+its code shows (``access.check_labels``)."""
 
 from branchflow_gateway.access import Shows, mutation, query, subscription
+from branchflow_gateway.referral import labels  # noqa: F401  (registers the labels of its codes)
 from branchflow_gateway.referral.resolvers import (
     branch_referral_counts,
     close_referral_day,
@@ -107,9 +109,13 @@ SHOWS: Shows = {
         "businessDay",
         "referredBy",
         "referrerRole",
+        "referrerRoleLabel",
         "source",
+        "sourceLabel",
         "filedAs",
+        "filedAsLabel",
         "status",
+        "statusLabel",
         "wealthManagerId",
         "referredAt",
         "referredAtLocal",
@@ -119,9 +125,11 @@ SHOWS: Shows = {
         "contactAt",
         "contactAtLocal",
         "contactWay",
+        "contactWayLabel",
         "note",
         "met",
         "result",
+        "resultLabel",
         *_LOCAL,
         "entryId",
         "withdrawalReason",
@@ -139,6 +147,7 @@ SHOWS: Shows = {
         "identifiedAt",
         "identifiedAtLocal",
         "status",
+        "statusLabel",
         "referralId",
         "actedBy",
         "actedAt",
@@ -152,6 +161,7 @@ SHOWS: Shows = {
         "branchId",
         "day",
         "status",
+        "statusLabel",
         *_LOCAL,
         "forms",
         "awaitingConfirmation",
@@ -169,13 +179,14 @@ SHOWS: Shows = {
         Data.REFERRAL_COUNTS,
         "staffId",
         "role",
+        "roleLabel",
         "filed",
         "referred",
         "pending",
         "met",
         "sold",
     ),
-    **_all("ReferralCounts", None, "branchId", "period", "firstDay", "lastDay", "counts"),
+    **_all("ReferralCounts", None, "branchId", "period", "periodLabel", "firstDay", "lastDay", "counts"),
     **_all("MonthlySummary", Data.APPRAISAL, "branchId", "month", "counts", "issuedAt", "issuedAtLocal"),
     # the register
     **_all(
@@ -186,9 +197,11 @@ SHOWS: Shows = {
         "branchId",
         "wealthManagerId",
         "source",
+        "sourceLabel",
         "openedAt",
         "openedAtLocal",
         "status",
+        "statusLabel",
         "abandonProposed",
         "failuresInARow",
         "analysis",
@@ -204,7 +217,9 @@ SHOWS: Shows = {
         Data.REGISTER,
         "attemptId",
         "way",
+        "wayLabel",
         "result",
+        "resultLabel",
         "attemptedAt",
         "attemptedAtLocal",
         "recordedBy",
@@ -220,6 +235,7 @@ SHOWS: Shows = {
         "day",
         "atTime",
         "way",
+        "wayLabel",
         "purpose",
         "doneByAttemptId",
     ),
@@ -228,12 +244,21 @@ SHOWS: Shows = {
         "Appointment", Data.REGISTER, "appointmentId", "entryId", "meetsAt", "meetsAtLocal", "place", "note"
     ),
     ("Appointment", "person"): None,
-    **_all("FollowUpState", Data.REGISTER, "entryId", "status", "failuresInARow", "abandonProposed"),
+    **_all(
+        "FollowUpState",
+        Data.REGISTER,
+        "entryId",
+        "status",
+        "statusLabel",
+        "failuresInARow",
+        "abandonProposed",
+    ),
     **_all(
         "AttemptRecorded",
         Data.REGISTER,
         "entryId",
         "status",
+        "statusLabel",
         "failuresInARow",
         "abandonProposed",
         "attempt",
@@ -247,6 +272,7 @@ SHOWS: Shows = {
         "entryId",
         "readBy",
         "readerRole",
+        "readerRoleLabel",
         "readerBranch",
         "readAt",
         "readAtLocal",
@@ -258,9 +284,11 @@ SHOWS: Shows = {
         Data.MARKETING,
         "activityId",
         "kind",
+        "kindLabel",
         "branchId",
         "organisedBy",
         "organiserRole",
+        "organiserRoleLabel",
         "day",
         "createdAt",
         "createdAtLocal",
@@ -272,7 +300,9 @@ SHOWS: Shows = {
         "rewardDue",
         "participants",
     ),
-    **_all("Participant", Data.MARKETING, "personId", "role", "broughtBy", "referralId", "handedTo"),
+    **_all(
+        "Participant", Data.MARKETING, "personId", "role", "roleLabel", "broughtBy", "referralId", "handedTo"
+    ),
     **_all("Participant", None, "person", "referral"),
     # the push: who referred whom, when; the form as the service shows it to the subscriber
     **_all(
@@ -282,6 +312,7 @@ SHOWS: Shows = {
         "customerId",
         "referredBy",
         "referrerRole",
+        "referrerRoleLabel",
         "referredAt",
         "referredAtLocal",
     ),

@@ -14,6 +14,7 @@ from branchflow_contracts import MarketingResult, Verdict
 from branchflow_gateway.batches import forget
 from branchflow_gateway.context import Info
 from branchflow_gateway.errors import BadUserInput, Forbidden
+from branchflow_gateway.language import _
 from branchflow_gateway.referral.types import (
     ActivityKind,
     AnalysisInput,
@@ -53,7 +54,7 @@ def _uuid(name: str, value: strawberry.ID) -> str:
     try:
         return str(uuid.UUID(str(value)))
     except ValueError:
-        raise BadUserInput(f"{name} {str(value)!r} is not a UUID") from None
+        raise BadUserInput(_("{name} '{value}' is not a UUID").format(name=name, value=value)) from None
 
 
 def _today() -> date:
@@ -399,7 +400,7 @@ async def customer_waiting(info: Info) -> AsyncGenerator[WaitingCustomer, None]:
     """Each customer referred to you on the spot, as it happens: someone waits for you in the lobby."""
     ctx = info.context
     if ctx.referral.live is None:
-        raise Forbidden("live updates are off on this gateway")
+        raise Forbidden(_("live updates are off on this gateway"))
     async for row in ctx.referral.live.follow(ctx.staff.branch_id, ctx.staff.staff_id):
         yield WaitingCustomer(
             referral_id=strawberry.ID(row["referral_id"]),

@@ -1,6 +1,8 @@
 """Referral's GraphQL types, each defined once and shared by the role schemas that may show it.
-Times are UTC with a twin in the branch's zone (``…AtLocal``, Asia/Shanghai); the referral
-service holds no tier, score or amount, and no type here carries one. Fields that follow a link
+Times are UTC with a twin in the branch's zone (``…AtLocal``, Asia/Shanghai); each code has its
+label beside it in the caller's language (``status`` and ``statusLabel``; the labels of the
+gateway's own codes: ``referral/labels.py``); the referral service holds no tier, score or amount,
+and no type here carries one. Fields that follow a link
 to another record (a suggestion's form, a register entry's form) load it through this request's
 DataLoaders; they are nullable, so a record the caller may not read is an error on that field
 alone."""
@@ -19,6 +21,7 @@ from branchflow_contracts import (
     ReferralStatus,
     Verdict,
 )
+from branchflow_gateway.label_fields import label_field
 from branchflow_runtime import access
 from branchflow_runtime.access import Data
 from branchflow_runtime.auth import Role
@@ -161,9 +164,13 @@ class Referral:
     person: Person
     referred_by: str
     referrer_role: str
+    referrer_role_label: str = label_field("referrer_role", Role)
     source: ReferralSourceType
+    source_label: str = label_field("source", ReferralSource)
     filed_as: ReferralStatusType
+    filed_as_label: str = label_field("filed_as", ReferralStatus)
     status: ReferralStatusType
+    status_label: str = label_field("status", ReferralStatus)
     wealth_manager_id: str
     referred_at: datetime
     referred_at_local: str
@@ -173,9 +180,11 @@ class Referral:
     contact_at: datetime | None = strawberry.field(description="pending: the agreed contact time")
     contact_at_local: str | None
     contact_way: ContactWayType | None
+    contact_way_label: str | None = label_field("contact_way", ContactWay, optional=True)
     note: str | None
     met: bool | None = strawberry.field(description="confirmed: whether the wealth manager met the customer")
     result: ReferralResult | None
+    result_label: str | None = label_field("result", ReferralResult, optional=True)
     closed_by: str | None
     closed_at: datetime | None
     closed_at_local: str | None
@@ -241,6 +250,7 @@ class Suggestion:
     identified_at: datetime
     identified_at_local: str
     status: SuggestionStatus
+    status_label: str = label_field("status", SuggestionStatus)
     referral_id: strawberry.ID | None = strawberry.field(description="the form filed from it")
     acted_by: str | None
     acted_at: datetime | None
@@ -279,6 +289,7 @@ class Suggestion:
 class StaffReferralCount:
     staff_id: str
     role: str
+    role_label: str = label_field("role", Role)
     filed: int
     referred: int = strawberry.field(description="filed as referred: handed over on the spot")
     pending: int = strawberry.field(description="filed as pending: card handed, contact agreed")
@@ -320,6 +331,7 @@ class ReferralDay:
     branch_id: str
     day: date
     status: DayStatus
+    status_label: str = label_field("status", DayStatus)
     closed_by: str | None
     closed_at: datetime | None
     closed_at_local: str | None
@@ -366,6 +378,7 @@ class ReferralDay:
 class ReferralCounts:
     branch_id: str
     period: CountPeriod
+    period_label: str = label_field("period", CountPeriod)
     first_day: date
     last_day: date
     counts: list[StaffReferralCount]
@@ -417,7 +430,9 @@ class FollowUpAnalysis:
 class Attempt:
     attempt_id: strawberry.ID
     way: ContactWayType
+    way_label: str = label_field("way", ContactWay)
     result: AttemptResultType
+    result_label: str = label_field("result", AttemptResult)
     attempted_at: datetime
     attempted_at_local: str
     recorded_by: str
@@ -447,6 +462,7 @@ class PlannedContact:
     day: date
     at_time: time | None = strawberry.field(description="in the branch's zone")
     way: ContactWayType
+    way_label: str = label_field("way", ContactWay)
     purpose: str | None
     done_by_attempt_id: strawberry.ID | None
     person: Person | None = strawberry.field(description="whom to contact (in the diary)")
@@ -500,9 +516,11 @@ class FollowUpEntry:
     person: Person
     wealth_manager_id: str
     source: ReferralSourceType
+    source_label: str = label_field("source", ReferralSource)
     opened_at: datetime
     opened_at_local: str
     status: FollowUpStatusType
+    status_label: str = label_field("status", FollowUpStatus)
     abandon_proposed: bool = strawberry.field(description="the bank's number of failures in a row reached")
     failures_in_a_row: int
     analysis: FollowUpAnalysis
@@ -550,6 +568,7 @@ class FollowUpEntry:
 class FollowUpState:
     entry_id: strawberry.ID
     status: FollowUpStatusType
+    status_label: str = label_field("status", FollowUpStatus)
     failures_in_a_row: int
     abandon_proposed: bool
 
@@ -569,6 +588,7 @@ class FollowUpState:
 class AttemptRecorded:
     entry_id: strawberry.ID
     status: FollowUpStatusType
+    status_label: str = label_field("status", FollowUpStatus)
     failures_in_a_row: int
     abandon_proposed: bool = strawberry.field(description="confirm with decideAbandon, or keep going")
     attempt: Attempt
@@ -613,6 +633,7 @@ class RegisterRead:
     entry_id: strawberry.ID
     read_by: str
     reader_role: str
+    reader_role_label: str = label_field("reader_role", Role)
     reader_branch: str
     read_at: datetime
     read_at_local: str
@@ -641,6 +662,7 @@ class Participant:
     person_id: strawberry.ID
     person: Person
     role: ParticipantRole
+    role_label: str = label_field("role", ParticipantRole)
     brought_by: strawberry.ID | None = strawberry.field(description="a guest: the attendee who brought them")
     referral_id: strawberry.ID | None = strawberry.field(description="the pending form of the handover")
     handed_to: str | None = strawberry.field(description="the wealth manager they were handed to")
@@ -654,9 +676,11 @@ class Participant:
 class MarketingActivity:
     activity_id: strawberry.ID
     kind: ActivityKind
+    kind_label: str = label_field("kind", ActivityKind)
     branch_id: str
     organised_by: str
     organiser_role: str
+    organiser_role_label: str = label_field("organiser_role", Role)
     day: date
     created_at: datetime
     created_at_local: str
@@ -712,6 +736,7 @@ class WaitingCustomer:
     customer_id: str = strawberry.field(description="the customer id, or a walk-in's prospect id (P…)")
     referred_by: str
     referrer_role: str
+    referrer_role_label: str = label_field("referrer_role", Role)
     referred_at: datetime
     referred_at_local: str
 
