@@ -25,9 +25,10 @@ from branchflow_contracts import (
     VisitPurpose,
 )
 from branchflow_contracts.money import format_money
+from branchflow_gateway.label_fields import label_field
 from branchflow_gateway.scalars import Money
 from branchflow_runtime.auth import Role
-from branchflow_runtime.i18n import label, label_of
+from branchflow_runtime.i18n import label
 
 GuidanceActionType = strawberry.enum(GuidanceAction, name="GuidanceAction")
 ChannelType = strawberry.enum(Channel, name="Channel")
@@ -64,9 +65,7 @@ class Guidance:
         code = GuidanceScript._value2member_map_.get(self.script_code or "")
         return self.given_script if code is None else label(code)
 
-    @strawberry.field
-    def action_label(self) -> str:
-        return label(GuidanceAction(self.action))
+    action_label: str = label_field("action", GuidanceAction)
 
     @strawberry.field(description="The label of each of the alternatives, in their order.")
     def alternative_labels(self) -> list[str]:
@@ -106,21 +105,10 @@ class LobbyIdentification:
     identified_at: datetime
     identified_at_local: str = strawberry.field(description="in the branch's zone (Asia/Shanghai)")
 
-    @strawberry.field
-    def channel_label(self) -> str:
-        return label(Channel(self.channel))
-
-    @strawberry.field
-    def purpose_label(self) -> str | None:
-        return label_of(VisitPurpose, self.purpose)
-
-    @strawberry.field
-    def observer_role_label(self) -> str | None:
-        return label_of(Role, self.observer_role)
-
-    @strawberry.field
-    def handling_label(self) -> str | None:
-        return label_of(HandlingOutcome, self.handling)
+    channel_label: str = label_field("channel", Channel)
+    purpose_label: str | None = label_field("purpose", VisitPurpose, optional=True)
+    observer_role_label: str | None = label_field("observer_role", Role, optional=True)
+    handling_label: str | None = label_field("handling", HandlingOutcome, optional=True)
 
     @classmethod
     def from_json(cls, data: dict) -> "LobbyIdentification":
@@ -215,9 +203,7 @@ class Rating:
     rules_version: str
     rated_at: datetime
 
-    @strawberry.field
-    def tier_label(self) -> str:
-        return label(CustomerTier(self.tier))
+    tier_label: str = label_field("tier", CustomerTier)
 
     @classmethod
     def from_json(cls, data: dict) -> "Rating":
@@ -246,21 +232,15 @@ class Rating:
 @strawberry.type
 class TierCount:
     tier: CustomerTierType
+    tier_label: str = label_field("tier", CustomerTier)
     count: int
-
-    @strawberry.field
-    def tier_label(self) -> str:
-        return label(CustomerTier(self.tier))
 
 
 @strawberry.type
 class ChannelCount:
     channel: ChannelType
+    channel_label: str = label_field("channel", Channel)
     count: int
-
-    @strawberry.field
-    def channel_label(self) -> str:
-        return label(Channel(self.channel))
 
 
 @strawberry.type(description="The customers one staff member identified that day, each once.")
@@ -270,10 +250,7 @@ class StaffCount:
     customers: int
     by_tier: list[TierCount]
     visiting: int = strawberry.field(description="customers of other branches (their tier is theirs)")
-
-    @strawberry.field
-    def role_label(self) -> str | None:
-        return label_of(Role, self.role)
+    role_label: str | None = label_field("role", Role, optional=True)
 
 
 @strawberry.type(
@@ -423,21 +400,10 @@ class BranchIdentification:
     identified_at: datetime
     identified_at_local: str
 
-    @strawberry.field
-    def channel_label(self) -> str:
-        return label(Channel(self.channel))
-
-    @strawberry.field
-    def tier_label(self) -> str | None:
-        return label_of(CustomerTier, self.tier)
-
-    @strawberry.field
-    def previous_tier_label(self) -> str | None:
-        return label_of(CustomerTier, self.previous_tier)
-
-    @strawberry.field
-    def reason_label(self) -> str:
-        return label_of(IdentificationReason, self.reason)
+    channel_label: str = label_field("channel", Channel)
+    tier_label: str | None = label_field("tier", CustomerTier, optional=True)
+    previous_tier_label: str | None = label_field("previous_tier", CustomerTier, optional=True)
+    reason_label: str = label_field("reason", IdentificationReason)
 
     @classmethod
     def from_json(cls, data: dict) -> "BranchIdentification":
@@ -519,9 +485,7 @@ class QueueCheck:
     checked_at: datetime
     checked_at_local: str
 
-    @strawberry.field
-    def purpose_label(self) -> str:
-        return label(VisitPurpose(self.purpose))
+    purpose_label: str = label_field("purpose", VisitPurpose)
 
     @classmethod
     def from_json(cls, data: dict) -> "QueueCheck":
@@ -541,11 +505,8 @@ class QueueCheck:
 @strawberry.type
 class ActionCount:
     action: GuidanceActionType
+    action_label: str = label_field("action", GuidanceAction)
     count: int
-
-    @strawberry.field
-    def action_label(self) -> str:
-        return label(GuidanceAction(self.action))
 
 
 @strawberry.type(description="A day's second diversion in the branch: who was asked and where they went.")
