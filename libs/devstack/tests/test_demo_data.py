@@ -3,7 +3,8 @@
 import asyncio
 import json
 import re
-from datetime import date
+from collections import Counter
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import httpx
@@ -144,6 +145,37 @@ def test_wealth_mix_is_skewed_like_a_branch(customers):
     to_win = [c for c in customers if c["banks_mainly_elsewhere"]]
     assert to_win
     assert all(aum(c) < 500_000 and c["other_bank_vip"] for c in to_win)
+
+
+def test_identify_rates_the_branch_like_a_real_one(customers, observations):
+    """The tiers identify gives the demo branch under the rules `make run` rates with (its own
+    rating.toml), facts and the lobby's observations together: most customers ordinary, some
+    potential and to win, a few premium and premium core. Rating is identify's, not guessed here:
+    when the bank's rules change what a type means, this test says the demo branch no longer
+    looks like one."""
+    config = pytest.importorskip("identify.config")
+    from identify.adapters.rules_file import load_exchange_rates, load_rules
+    from identify.domain.facts import CustomerFacts
+    from identify.domain.rating import rate
+    from identify.entrypoints.schemas import FactsIn, ObservationIn, signals_to_domain
+
+    rules = load_rules(config.DEFAULT_RULES)
+    rates = load_exchange_rates(config.DEFAULT_EXCHANGE_RATES)
+    seen = {o["customer_id"]: ObservationIn.model_validate(o) for o in observations}
+    now = datetime.now(UTC)
+    tiers = Counter()
+    for c in customers:
+        body = FactsIn.model_validate({k: v for k, v in c.items() if k != "customer_id"})
+        facts = CustomerFacts(customer_id=c["customer_id"], **body.model_dump())
+        observed = seen.get(c["customer_id"])
+        signals = signals_to_domain(observed.signals, rates) if observed else ()
+        tiers[rate(facts, signals, rules, now).tier.value] += 1
+    share = {tier: count / len(customers) for tier, count in tiers.items()}
+    assert 0.55 <= share["ordinary"] <= 0.75, tiers
+    assert 0.10 <= share["potential"] <= 0.20, tiers
+    assert 0.03 <= share["to_win"] <= 0.10, tiers
+    assert 0.08 <= share["premium"] + share["premium_core"] <= 0.20, tiers
+    assert 0.02 <= share["premium_core"] < share["premium"], tiers
 
 
 def test_wealth_managers_own_the_wealthy(customers):

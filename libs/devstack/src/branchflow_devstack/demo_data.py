@@ -119,6 +119,7 @@ HIGH_END_COMPOUNDS = ("滨江壹号", "翠湖天地", "世纪公馆", "仁和滨
 
 OCCUPATIONS_HIGH = ("entrepreneur", "executive", "doctor", "lawyer")
 OCCUPATIONS_MIDDLE = ("professor", "civil_servant", "engineer", "doctor", "executive", "teacher")
+OCCUPATIONS_GROWING = ("doctor", "lawyer", "executive", "professor", "engineer", "civil_servant")
 OCCUPATIONS_ORDINARY = ("worker", "teacher", "engineer", "civil_servant", "retired", "student")
 
 VISIT_PURPOSES_ORDINARY = ("small_cash", "bill_payment", "transfer", "account_inquiry", "other")
@@ -134,7 +135,8 @@ LUXURY_KINDS = (
     "high_end_phone",
 )
 
-# Share of each segment in a branch's customer base (DOMAIN.md §1 customer types).
+# Share of each segment in a branch's customer base (DOMAIN.md §1 customer types); each segment's facts
+# are drawn so that identify's rules (rating.toml) rate nearly all of them as that type.
 SEGMENT_SHARES = {
     "ordinary": 0.65,
     "potential": 0.15,
@@ -236,16 +238,20 @@ def _ordinary(rng: random.Random) -> dict[str, Any]:
 
 
 def _potential(rng: random.Random) -> dict[str, Any]:
+    """Much business with us and signs of growth (DOMAIN.md §1: 现有潜质客户): a good salary in a
+    growing profession, usually an investment product or a loan with us, and one more sign of
+    wealth besides (a high-end workplace, a high-earning family, a reputation)."""
+    extra_sign = rng.choice(("workplace", "family", "standing"))
     return {
         "deposits": _log_uniform(rng, 100_000, 300_000),
-        "funds": _maybe(rng, 0.6, 20_000, 120_000),
-        "insurance": _maybe(rng, 0.4, 10_000, 50_000),
+        "funds": _maybe(rng, 0.7, 20_000, 120_000),
+        "insurance": _maybe(rng, 0.5, 10_000, 50_000),
         "wealth_products": Decimal("0"),
         "loans": _maybe(rng, 0.4, 100_000, 1_500_000),
-        "occupation": rng.choice(OCCUPATIONS_MIDDLE),
-        "address_area": rng.choice(("ordinary", "ordinary", "high_end_office")),
-        "family_high_income": rng.random() < 0.2,
-        "social_standing": "normal",
+        "occupation": rng.choice(OCCUPATIONS_GROWING),
+        "address_area": "high_end_office" if extra_sign == "workplace" else rng.choice(("ordinary", None)),
+        "family_high_income": extra_sign == "family",
+        "social_standing": "high" if extra_sign == "standing" else "normal",
     }
 
 
@@ -270,6 +276,9 @@ def _premium(rng: random.Random, low: float, high: float, core: bool) -> dict[st
 
 
 def _to_win(rng: random.Random) -> dict[str, Any]:
+    """Wealthy, but banking mainly elsewhere (待争取优质客户): little with us, a high-earning
+    profession and address, another bank's VIP card, and a high-earning family or a reputation."""
+    family_high_income = rng.random() < 0.7
     return {
         "deposits": _log_uniform(rng, 5_000, 150_000),
         "funds": _maybe(rng, 0.2, 10_000, 50_000),
@@ -278,8 +287,8 @@ def _to_win(rng: random.Random) -> dict[str, Any]:
         "loans": _maybe(rng, 0.2, 500_000, 3_000_000),
         "occupation": rng.choice(OCCUPATIONS_HIGH),
         "address_area": rng.choice(("high_end_residential", "high_end_office")),
-        "family_high_income": rng.random() < 0.7,
-        "social_standing": rng.choice(("high", "high", "normal")),
+        "family_high_income": family_high_income,
+        "social_standing": "high" if not family_high_income or rng.random() < 0.5 else "normal",
         "other_bank_vip": True,
         "banks_mainly_elsewhere": True,
     }
