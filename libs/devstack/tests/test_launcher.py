@@ -33,7 +33,7 @@ def options(tmp_path: Path, port_base: int = 8000, traces: bool = False) -> Opti
 
 def test_each_service_gets_its_settings_and_the_gateway_finds_every_service():
     ports = ports_from(9000)
-    assert ports == {"gateway": 9000, "identify": 9001}
+    assert ports == {"gateway": 9000, "identify": 9001, "referral": 9002}
     identify = next(s for s in SERVICES if s.name == "identify")
     env = service_env(identify, ports, "postgresql+asyncpg://db", "127.0.0.1:1", "secret", {"OTEL_X": "1"})
     assert env["IDENTIFY_HTTP_PORT"] == "9001"
@@ -41,6 +41,8 @@ def test_each_service_gets_its_settings_and_the_gateway_finds_every_service():
     assert env["IDENTIFY_KAFKA_BOOTSTRAP_SERVERS"] == "127.0.0.1:1"
     assert env["IDENTIFY_JWT_SECRET"] == "secret" and env["IDENTIFY_DEV_MODE"] == "true"
     assert env["GATEWAY_IDENTIFY_URL"] == "http://127.0.0.1:9001"
+    assert env["GATEWAY_REFERRAL_URL"] == "http://127.0.0.1:9002"
+    assert env["IDENTIFY_KAFKA_SESSION_TIMEOUT_MS"] == "3000"  # groups settle fast on one machine
     assert env["OTEL_X"] == "1"
 
 
@@ -112,6 +114,7 @@ def test_the_table_says_where_each_component_is_and_where_it_logs(tmp_path):
     assert rows == [
         ("gateway", "GraphiQL  http://127.0.0.1:8000/graphql", "var/log/gateway.log"),
         ("identify", "identify API  http://127.0.0.1:8001/docs", "var/log/identify.log"),
+        ("referral", "referral API  http://127.0.0.1:8002/docs", "var/log/referral.log"),
         ("kafka", "h:1  (Tansu, memory storage)", "var/log/kafka.log"),
         ("postgres", "var/postgres  (kept between runs)", "var/log/postgres.log"),
         ("traces", "http://127.0.0.1:6006  (Phoenix: ops' traceUrl opens here)", "var/log/traces.log"),

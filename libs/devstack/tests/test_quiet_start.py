@@ -84,6 +84,10 @@ def test_a_quiet_start_then_ctrl_c(tmp_path):
     # a line per component as it becomes ready (the services in either order), then the demo data
     assert ready[:2] == ["postgres", "kafka"] and ready[-1] == "demo data", seen
     assert sorted(ready[2:-1]) == sorted(s.name for s in SERVICES), seen
+    # the referral day too, with a suggestion from the lobby's identifications filed (10 forms)
+    [demo] = [text for text in seen if "demo data" in text]
+    assert re.search(r"300 customers, 40 observations, 10 referral forms, 4 follow-ups, a seminar", demo)
+    assert any("referral API  http://127.0.0.1:" in text for text in seen)
     assert 0 < took < START_TIMEOUT_SECONDS
     assert len(seen) < 45, "\n".join(seen)  # a table and 9 tokens, not every component's log
     assert not [text for text in seen if " INFO " in text or "Traceback" in text], seen

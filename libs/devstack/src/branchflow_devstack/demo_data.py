@@ -315,7 +315,7 @@ def _segment_plan(rng: random.Random, count: int) -> list[str]:
     return plan
 
 
-def _aum(facts: dict[str, Any]) -> Decimal:
+def assets_with_us(facts: dict[str, Any]) -> Decimal:
     """Assets with us: deposits + funds + insurance + wealth products."""
     return sum(
         (Decimal(facts[k]) for k in ("deposits", "funds", "insurance", "wealth_products")),
@@ -331,7 +331,7 @@ def _customer(rng: random.Random, number: int, segment: str, branch_id: str) -> 
         **SEGMENTS[segment](rng),
     }
     male = rng.random() < 0.5
-    aum = _aum(facts)
+    aum = assets_with_us(facts)
     wealth_manager = rng.choice(WEALTH_MANAGER_IDS) if aum >= SIGNIFICANT_ASSETS else None
     amounts = {k: money(facts[k]) for k in ("deposits", "funds", "insurance", "wealth_products", "loans")}
     return {
@@ -360,7 +360,7 @@ def make_customers(count: int = 300, seed: int = 7, branch_id: str = BRANCH_ID) 
 
 def _wealth_level(facts: dict[str, Any]) -> int:
     """0 ordinary, 1 well-off, 2 wealthy, 3 very wealthy: how the customer looks in the lobby."""
-    aum = _aum(facts)
+    aum = assets_with_us(facts)
     if aum >= 2_000_000:
         return 3
     if aum >= 500_000 or facts.get("banks_mainly_elsewhere"):
@@ -384,7 +384,7 @@ def _large_business(rng: random.Random, facts: dict[str, Any]) -> dict[str, str]
     if facts.get("banks_mainly_elsewhere"):
         amount = _log_uniform(rng, 100_000, 1_000_000)
     else:
-        amount = max(_aum(facts) * Decimal(str(rng.uniform(0.05, 0.4))), Decimal(10_000))
+        amount = max(assets_with_us(facts) * Decimal(str(rng.uniform(0.05, 0.4))), Decimal(10_000))
     hundreds = (amount / 100).to_integral_value()
     return {"category": "large_business", "kind": kind, "amount": money(hundreds * 100)}
 
@@ -452,7 +452,7 @@ def make_observations(customers: list[dict], count: int = 40, seed: int = 7) -> 
 # --- loading -----------------------------------------------------------------------------
 
 
-async def _send(
+async def send_request(
     client: httpx.AsyncClient,
     limit: asyncio.Semaphore,
     method: str,
@@ -473,7 +473,7 @@ async def _send(
     return response
 
 
-async def _run_all(requests: Iterable[Awaitable[Any]]) -> None:
+async def run_all(requests: Iterable[Awaitable[Any]]) -> None:
     """Run the requests concurrently; on the first failure cancel the rest and raise it."""
     try:
         async with asyncio.TaskGroup() as group:
@@ -531,7 +531,7 @@ async def seed_identify(
 
         async def send(method: str, url: str, token: str, body: dict) -> None:
             nonlocal done
-            await _send(client, limit, method, url, token, body)
+            await send_request(client, limit, method, url, token, body)
             done += 1
             if progress:
                 progress(done, total)
@@ -540,10 +540,10 @@ async def seed_identify(
             url = f"/customers/{customer['customer_id']}/facts"
             return send("PUT", url, tokens["wealth_manager"], _facts_body(customer))
 
-        await _run_all(put(c) for c in people[1:])
-        await _run_all(put(c) for c in people[:1])
+        await run_all(put(c) for c in people[1:])
+        await run_all(put(c) for c in people[:1])
         observers = (tokens["lobby_manager"], tokens["teller"])
-        await _run_all(
+        await run_all(
             send("POST", "/observations", observers[i % 2], body) for i, body in enumerate(observations)
         )
     return {"customers": len(people), "observations": len(observations), "skipped": False}

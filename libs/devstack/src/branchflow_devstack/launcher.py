@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from honcho.manager import Manager
 
 from branchflow_devstack.components import DEFAULT_PORT_BASE, SERVICES, ports_from, service_env
 from branchflow_devstack.demo_data import STAFF, seed_identify
+from branchflow_devstack.demo_referrals import seed_referral
 from branchflow_devstack.terminal import ComponentLogs, Screen, last_line
 from branchflow_devstack.trace_viewer import TraceViewer
 from branchflow_runtime.auth import mint_token
@@ -59,6 +61,55 @@ def dev_tokens(secret: str) -> dict[str, tuple[str, str]]:
                 mint_token(staff.staff_id, staff.role, staff.branch_id, secret=secret),
             )
     return tokens
+
+
+def staff_tokens(secret: str) -> dict[str, str]:
+    """A token for every member of the demo staff: staff id → token (the demo data acts as each)."""
+    return {s.staff_id: mint_token(s.staff_id, s.role, s.branch_id, secret=secret) for s in STAFF}
+
+
+@dataclass(frozen=True)
+class DemoLoaded:
+    identify: dict
+    referral: dict
+
+    def summary(self, took: float) -> str:
+        if self.identify.get("skipped") and self.referral.get("skipped"):
+            return "already loaded (var/ is kept between runs)"
+        identify, referral = self.identify, self.referral
+        parts = []
+        if not identify.get("skipped"):
+            parts.append(f"{identify['customers']} customers, {identify['observations']} observations")
+        if not referral.get("skipped"):
+            parts.append(f"{referral['forms']} referral forms, {referral['entries']} follow-ups, a seminar")
+        return f"{', '.join(parts)} loaded in {took:.1f} s"
+
+
+async def load_demo_data(
+    urls: dict[str, str], tokens: dict[str, str], progress: Callable[[int, int], None]
+) -> DemoLoaded:
+    """identify's customers and observations, and the referral service's day, side by side: the
+    referrals are about customers nobody observes, and only the suggestions wait for the
+    identifications. One progress for both."""
+    told: dict[str, tuple[int, int]] = {}
+
+    def part(name: str) -> Callable[[int, int], None]:
+        def tell(done: int, total: int) -> None:
+            told[name] = (done, total)
+            progress(sum(d for d, _ in told.values()), sum(t for _, t in told.values()))
+
+        return tell
+
+    by_role = {s.role: tokens[s.staff_id] for s in reversed(STAFF)}  # the first of each role
+    identify = asyncio.create_task(seed_identify(urls["identify"], by_role, progress=part("identify")))
+
+    async def identified_now() -> bool:
+        return not (await identify).get("skipped")
+
+    referral = await seed_referral(
+        urls["referral"], tokens, identifications=identified_now(), progress=part("referral")
+    )
+    return DemoLoaded(await identify, referral)
 
 
 def check_ports_free(options: Options) -> None:
@@ -147,25 +198,15 @@ def after_start(
     if not Readiness(screen, logs).wait(checks):
         return
     tokens = dev_tokens(options.jwt_secret)
-    identify = next(s for s in SERVICES if s.name == "identify")
-    identify_url = f"http://127.0.0.1:{identify.port_from(options.port_base)}"
+    urls = {s.name: f"http://127.0.0.1:{s.port_from(options.port_base)}" for s in SERVICES}
     demo_started = time.monotonic()
     try:
         with screen.progress("demo data") as advance:
-            result = asyncio.run(
-                seed_identify(identify_url, {r: t for r, (_, t) in tokens.items()}, progress=advance)
-            )
+            loaded = asyncio.run(load_demo_data(urls, staff_tokens(options.jwt_secret), advance))
     except RuntimeError as error:  # a refused request: one line, the platform keeps running
         screen.failed("demo data", str(error).splitlines()[0])
-        result = None
-    if result and not result.get("skipped"):
-        took = time.monotonic() - demo_started
-        screen.say(
-            f"  [green]✓[/] demo data  {result['customers']} customers, {result['observations']} "
-            f"observations loaded in {took:.1f} s"
-        )
-    elif result:
-        screen.say("  [green]✓[/] demo data  already loaded (var/ is kept between runs)")
+    else:
+        screen.say(f"  [green]✓[/] demo data  {loaded.summary(time.monotonic() - demo_started)}")
     screen.table(table_rows(options, screen, logs, postgres_dir, bootstrap))
     screen.tokens(tokens)
     screen.say(f"\n[bold]Branchflow started in {screen.elapsed():.1f} s.[/] Ctrl-C stops everything.")
