@@ -24,6 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = REPO / "docker-compose.yml"
 K8S_DIR = REPO / "deploy" / "k8s"
 COLLECTOR_CONFIG = REPO / "deploy" / "otel-collector" / "config.yaml"
+INIT_DATABASES = REPO / "deploy" / "postgres" / "init-databases.sql"
 
 # Not resolve()d: in a virtualenv, sys.executable is the venv's bin/python and
 # the console scripts sit beside it; resolving would follow the symlink out.
@@ -67,7 +68,8 @@ class Service:
 # compose test below fails until it is).
 SERVICES = (
     Service("identify", "services/identify/Dockerfile", 8001, database=True, kafka_producer=True),
-    # calls identify over HTTP and only reads Kafka (the lobby's live subscription)
+    Service("referral", "services/referral/Dockerfile", 8002, database=True, kafka_producer=True),
+    # calls identify and referral over HTTP and only reads Kafka (the lobby's live subscription)
     Service("gateway", "gateway/Dockerfile", 8000, database=False, kafka_producer=False, published=True),
 )
 BY_NAME = {service.name: service for service in SERVICES}
@@ -167,7 +169,7 @@ def test_kubernetes_manifest_matches_schema(manifest: Path) -> None:
 def test_compose_dependencies_wait_for_healthchecked_services() -> None:
     services = _compose()["services"]
     for service in SERVICES:
-        # identify waits for Kafka and PostgreSQL, the gateway for identify and Kafka
+        # a service waits for Kafka and PostgreSQL, the gateway for the services and Kafka
         assert services[service.name].get("depends_on"), f"{service.name} should wait for what it uses"
 
     problems = []
@@ -216,6 +218,33 @@ def test_compose_service_environment(service: Service) -> None:
     assert env.get(f"{prefix}_KAFKA_BOOTSTRAP_SERVERS", "").split(":")[0] in services
 
 
+def test_each_database_is_created_for_the_compose_postgres() -> None:
+    # init-databases.sql creates them on the first start; the services' URLs name them
+    created = set(
+        re.findall(r"^CREATE DATABASE (\w+) OWNER branchflow;", INIT_DATABASES.read_text(), re.MULTILINE)
+    )
+    services = _compose()["services"]
+    for service in SERVICES:
+        if service.database:
+            url = urlparse(_environment(services[service.name])[f"{service.prefix}_DATABASE_URL"])
+            assert url.path.lstrip("/") == service.name in created, (service.name, url.path, created)
+
+
+def test_the_gateway_has_a_setting_for_each_service_and_waits_for_it() -> None:
+    from branchflow_gateway.config import GatewaySettings
+
+    gateway = _compose()["services"]["gateway"]
+    env = _environment(gateway)
+    for service in SERVICES:
+        if service.name == "gateway":
+            continue
+        variable = f"GATEWAY_{service.prefix}_URL"
+        # the name the gateway reads (GatewaySettings.<service>_url), not a variable it would ignore
+        settings = GatewaySettings(**{f"{service.name}_url": env[variable]})
+        assert settings.upstream_url(service.name) == env[variable]
+        assert gateway["depends_on"][service.name] == {"condition": "service_healthy"}
+
+
 def test_compose_services_share_one_jwt_secret() -> None:
     # The gateway verifies the caller's token and forwards it; the services
     # verify it again, so they must all accept the same signature.
@@ -256,7 +285,10 @@ def test_service_urls_point_at_the_services() -> None:
             if (url.hostname or "").split(".")[0] != other.name or url.port not in ports:
                 problems.append(f"k8s {service.name}: {value!r} is not the {other.name} Service {ports}")
     assert not problems, "\n".join(problems)
-    assert "compose gateway -> identify" in called and "k8s gateway -> identify" in called, called
+    for service in SERVICES:
+        if service.name != "gateway":  # the gateway reaches every service behind it, in both shapes
+            assert f"compose gateway -> {service.name}" in called, called
+            assert f"k8s gateway -> {service.name}" in called, called
 
 
 def test_compose_built_services_report_traces_under_their_own_name() -> None:
