@@ -34,7 +34,7 @@ lint: setup
 	$(UV) run --frozen ruff check .
 
 # every benchmark with its defaults; some of them: make bench BENCHES="restart_after_kill"
-BENCHES ?= identify_throughput gateway_lobby_list restart_after_kill
+BENCHES ?= identify_throughput referral_throughput gateway_lobby_list restart_after_kill
 bench: setup
 	@for name in $(BENCHES); do \
 		echo "== bench/$$name.py"; \

@@ -2,8 +2,7 @@
 
 A service starts as in production: ``python -m <module>``, one uvicorn worker, the outbox relay
 in the same process, its settings from ``<PREFIX>_…`` variables, telemetry on. The next service
-is one more ``Service(...)`` line (the referral service: ``Service("referral", "referral",
-"REFERRAL")``)."""
+is one more ``Service(...)`` line."""
 
 from __future__ import annotations
 
@@ -45,6 +44,10 @@ class Service:
 
 # The periodic re-rating sweep is off: it is not part of the write path being measured.
 IDENTIFY = Service("identify", "identify", "IDENTIFY", {"START_SWEEPER": "false"}, ("services/identify/src",))
+# The monthly summary job is off: it is not part of the write path being measured.
+REFERRAL = Service(
+    "referral", "referral", "REFERRAL", {"START_SUMMARY_JOB": "false"}, ("services/referral/src",)
+)
 
 
 @dataclass(frozen=True)
@@ -79,3 +82,17 @@ def observation(customer_id: str) -> dict:
 # A lobby manager records what was observed: one transaction upserts the customer and the
 # rating, inserts the identification and the outbox row.
 OBSERVATION = WriteRequest("/observations", observation)
+
+
+def referral_form(customer_id: str) -> dict:
+    return {
+        "customer_id": customer_id,
+        "status": "referred",
+        "wealth_manager_id": "wm-001",
+        "note": "客户咨询大额存单，理财经理当场接待",
+    }
+
+
+# A lobby manager hands a customer to a wealth manager on the spot: one transaction checks the
+# filing rules for that person and inserts the form and its outbox row.
+REFERRAL_FORM = WriteRequest("/referrals", referral_form)

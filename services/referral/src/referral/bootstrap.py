@@ -9,8 +9,10 @@ from pathlib import Path
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
+from sqlalchemy.exc import DBAPIError
 
 from branchflow_contracts import REFERRAL_EVENTS
+from branchflow_runtime.group_commit import GroupCommit
 from branchflow_runtime.messaging.kafka import OutboxPublishers, build_service_broker
 from branchflow_runtime.service import ServiceRuntime, create_service_app
 from branchflow_runtime.workdays import WorkingCalendar
@@ -18,6 +20,8 @@ from referral import handlers
 from referral.access import Forbidden
 from referral.adapters.repository import SqlReferralRepository
 from referral.config import ReferralSettings
+from referral.domain.people import Prospect
+from referral.domain.referral import Referral
 from referral.domain.refusals import Invalid, NotFound, Refused
 from referral.domain.rules import ReferralRules
 from referral.entrypoints.api import router
@@ -45,6 +49,34 @@ class Container(ServiceRuntime):
         # the bank's files are checked before anything starts: a wrong one stops the service
         self.rules = ReferralRules.from_toml(settings.rules_path)
         self.calendar = WorkingCalendar.from_settings(settings)
+        self.filings = GroupCommit(self._file_together, name="referral.file_referrals")
+
+    async def file_referral(self, cmd: handlers.FileReferral) -> Referral:
+        """Forms about a customer share transactions under load (group commit); a walk-in's goes
+        alone, as its first filing writes the prospect, which a refusal must not leave behind."""
+        if isinstance(cmd.person, Prospect):
+            return await handlers.file_referral(cmd, self.unit_of_work())
+        outcome = await self.filings.submit(cmd)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    async def _file_together(self, cmds: list[handlers.FileReferral]) -> list[handlers.Filed | DBAPIError]:
+        try:
+            return await handlers.file_referrals(cmds, self.unit_of_work())
+        except DBAPIError:
+            if len(cmds) == 1:
+                raise
+        # what the database refused (a form id another replica took meanwhile…) fails only the
+        # request it belongs to: each again, alone
+        return [await self._file_alone(cmd) for cmd in cmds]
+
+    async def _file_alone(self, cmd: handlers.FileReferral) -> handlers.Filed | DBAPIError:
+        try:
+            [outcome] = await handlers.file_referrals([cmd], self.unit_of_work())
+        except DBAPIError as error:
+            return error
+        return outcome
 
     def build_broker(self) -> tuple[KafkaBroker, OutboxPublishers]:
         return build_broker(self.settings, self)

@@ -3,7 +3,7 @@ act is ``referral.access``; these functions load, decide, and store state and it
 unit of work. A request repeated after a lost answer (same form id, same confirmation) changes
 nothing and publishes nothing: a client may always retry."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from branchflow_contracts import (
@@ -19,9 +19,12 @@ from branchflow_contracts import (
     is_higher_tier,
 )
 from branchflow_runtime.auth import Staff
+from branchflow_runtime.messaging.outbox import current_trace_carrier
 from referral import access
+from referral.access import Forbidden
 from referral.domain.business_day import BusinessDay, reconcile
 from referral.domain.counts import count_by_staff
+from referral.domain.filing import check_filing
 from referral.domain.follow_up import Analysis, Appointment, Attempt, FollowUpEntry, PlannedContact
 from referral.domain.marketing import ActivityKind, MarketingActivity
 from referral.domain.not_premium import NotPremiumBlock
@@ -49,29 +52,35 @@ async def _subject(uow: UnitOfWork, person: Person) -> Subject:
     return Subject(customer_id=person)
 
 
+async def _admit_all(
+    uow: UnitOfWork, referrals: list[Referral], trace_carriers: list[dict | None]
+) -> list[Referral | Refused | None]:
+    """Run the filing rules for new forms, in order, each as if it were alone, and store those
+    admitted with their events. Per form: None when admitted, the stored form for a retry, or
+    the refusal (which changes nothing and does not stop the others)."""
+    state = await uow.repo.state_for_filing(referrals)
+    outcomes: list[Referral | Refused | None] = []
+    admitted = []
+    for referral, carrier in zip(referrals, trace_carriers, strict=True):
+        try:
+            outcome = check_filing(state, referral)
+        except Refused as refusal:
+            outcome = refusal
+        outcomes.append(outcome)
+        if outcome is None:
+            state.admitted(referral)
+            admitted.append(referral)
+            uow.emit(referral.filed_event(), key=referral.subject.key, trace_carrier=carrier)
+    await uow.repo.add_referrals(admitted)
+    return outcomes
+
+
 async def _admit(uow: UnitOfWork, referral: Referral) -> Referral | None:
-    """Run the filing rules for a new form and store it with its event. Returns the stored form
-    instead when one with the same id was filed before with the same content (a retry)."""
-    repo = uow.repo
-    key = referral.subject.key
-    await repo.lock_person(key)
-    existing = await repo.get_referral(referral.referral_id)
-    if existing is not None:
-        if existing.same_filing(referral):
-            return existing
-        raise Refused(Refusal.REFERRAL_ID_TAKEN, referral_id=referral.referral_id)
-    (await repo.day_for_filing(referral.branch_id, referral.business_day)).check_accepts_forms()
-    block = await repo.get_block(key)
-    if block is not None:
-        block.check(referral.referred_at)
-    open_form = await repo.open_referral_of(key)
-    if open_form is not None:
-        raise Refused(Refusal.ALREADY_REFERRED, day=open_form.business_day, referral_id=open_form.referral_id)
-    if await repo.active_entry_of(key) is not None:
-        raise Refused(Refusal.ALREADY_FOLLOWED_UP)
-    await repo.add_referral(referral)
-    uow.emit(referral.filed_event(), key=key)
-    return None
+    """One new form: None when admitted, the stored form for a retry; a refusal is raised."""
+    [outcome] = await _admit_all(uow, [referral], [None])
+    if isinstance(outcome, Refused):
+        raise outcome
+    return outcome
 
 
 # filing
@@ -89,28 +98,54 @@ class FileReferral:
     identification_id: str | None = None
     note: str | None = None
     referral_id: str | None = None  # chosen by the client, so that a retry files nothing twice
+    # the request's trace, for its event: forms filed together are written by one task
+    trace_carrier: dict[str, str] = field(default_factory=current_trace_carrier, compare=False)
+
+
+# what filing a form comes to: the form (new, or filed before with the same id and content), or
+# why it was refused
+Filed = Referral | Forbidden | Invalid | Refused
+
+
+async def file_referrals(cmds: list[FileReferral], uow: UnitOfWork) -> list[Filed]:
+    """Several forms in one transaction (group commit under load), each decided in order as if it
+    were alone: a refused one changes nothing and does not stop the others."""
+    outcomes: dict[int, Filed] = {}
+    new: dict[int, Referral] = {}
+    async with uow:
+        for n, cmd in enumerate(cmds):
+            try:
+                access.check_may_file(cmd.staff, cmd.source)
+                new[n] = Referral.file(
+                    branch_id=cmd.staff.branch_id,
+                    subject=await _subject(uow, cmd.person),
+                    referred_by=cmd.staff.staff_id,
+                    referrer_role=str(cmd.staff.role),
+                    source=cmd.source,
+                    status=cmd.status,
+                    wealth_manager_id=cmd.wealth_manager_id,
+                    at=cmd.at,
+                    contact=cmd.contact,
+                    identification_id=cmd.identification_id,
+                    note=cmd.note,
+                    referral_id=cmd.referral_id,
+                )
+            except (Forbidden, Invalid) as refusal:
+                outcomes[n] = refusal
+        if new:
+            carriers = [cmds[n].trace_carrier for n in new]
+            admitted = await _admit_all(uow, list(new.values()), carriers)
+            for (n, referral), outcome in zip(new.items(), admitted, strict=True):
+                outcomes[n] = referral if outcome is None else outcome
+        await uow.commit()
+    return [outcomes[n] for n in range(len(cmds))]
 
 
 async def file_referral(cmd: FileReferral, uow: UnitOfWork) -> Referral:
-    access.check_may_file(cmd.staff, cmd.source)
-    async with uow:
-        referral = Referral.file(
-            branch_id=cmd.staff.branch_id,
-            subject=await _subject(uow, cmd.person),
-            referred_by=cmd.staff.staff_id,
-            referrer_role=str(cmd.staff.role),
-            source=cmd.source,
-            status=cmd.status,
-            wealth_manager_id=cmd.wealth_manager_id,
-            at=cmd.at,
-            contact=cmd.contact,
-            identification_id=cmd.identification_id,
-            note=cmd.note,
-            referral_id=cmd.referral_id,
-        )
-        earlier = await _admit(uow, referral)
-        await uow.commit()
-    return earlier or referral
+    [outcome] = await file_referrals([cmd], uow)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,7 @@ async def test_a_referral_and_its_register_entry_round_trip(engine):
     referral = form("RT1")
     async with sql_unit_of_work(engine) as uow:
         assert (await uow.repo.day_for_filing("BR001", DAY)).status is DayStatus.OPEN
-        await uow.repo.add_referral(referral)
+        await uow.repo.add_referrals([referral])
         await uow.commit()
     async with sql_unit_of_work(engine) as uow:
         loaded = await uow.repo.get_referral(referral.referral_id)
@@ -102,6 +102,32 @@ async def test_a_referral_and_its_register_entry_round_trip(engine):
         ) is None
 
 
+async def test_what_the_filing_rules_need_comes_in_one_query_per_kind(engine):
+    """For a batch of new forms: forms with their ids, the days, blocks, open forms and who is
+    followed up — about exactly the people asked, a retried id found, an unknown one not."""
+    filed, followed = form("FS1"), form("FS3")
+    block = NotPremiumBlock.judge(
+        subject_key="FS2", referral_id=filed.referral_id, by="wm-1", at=AT, rules=ReferralRules()
+    )
+    async with sql_unit_of_work(engine) as uow:
+        await uow.repo.add_referrals([filed, followed])
+        await uow.repo.save_block(block)
+        followed.copy_to_register(by="wm-1", at=AT)
+        await uow.repo.save_referral(followed)
+        await uow.repo.add_entry(FollowUpEntry.copied_from(followed, AT))
+        await uow.commit()
+    again, blocked, new = form("FS1", referral_id=filed.referral_id), form("FS2"), form("FS4")
+    other_day = form("FS5", branch_id="BR007", at=AT + timedelta(days=1))
+    async with sql_unit_of_work(engine) as uow:
+        state = await uow.repo.state_for_filing([again, blocked, form("FS3"), new, other_day])
+    assert state.existing == {filed.referral_id: filed}
+    assert sorted(state.days) == [("BR001", DAY), ("BR007", DAY + timedelta(days=1))]
+    assert state.days["BR001", DAY].status is DayStatus.OPEN
+    assert state.blocks == {"FS2": block}
+    assert state.open_forms == {"FS1": filed}
+    assert state.followed_up == {"FS3"}
+
+
 async def test_one_prospect_id_per_phone_number(engine):
     async with sql_unit_of_work(engine) as uow:
         first = await uow.repo.prospect_id_for(Prospect.of("李明", "139 0000 1111"))
@@ -114,18 +140,18 @@ async def test_one_prospect_id_per_phone_number(engine):
 
 async def test_a_second_open_form_for_one_person_cannot_be_stored(engine):
     async with sql_unit_of_work(engine) as uow:
-        await uow.repo.add_referral(form("DUP1"))
+        await uow.repo.add_referrals([form("DUP1")])
         await uow.commit()
     with pytest.raises(sa.exc.IntegrityError):
         async with sql_unit_of_work(engine) as uow:
-            await uow.repo.add_referral(form("DUP1", status=ReferralStatus.REFERRED, contact=None))
+            await uow.repo.add_referrals([form("DUP1", status=ReferralStatus.REFERRED, contact=None)])
             await uow.commit()
 
 
 async def test_what_is_not_committed_is_not_stored(engine):
     referral = form("RB1")
     async with sql_unit_of_work(engine) as uow:
-        await uow.repo.add_referral(referral)
+        await uow.repo.add_referrals([referral])
         uow.emit(referral.filed_event(), key="RB1")
     async with sql_unit_of_work(engine) as uow:
         assert await uow.repo.get_referral(referral.referral_id) is None
@@ -197,10 +223,10 @@ async def test_counted_forms_and_the_monthly_summary_once(engine):
     async with sql_unit_of_work(engine) as uow:
         confirmed = form("CNT1", status=ReferralStatus.REFERRED, contact=None, branch_id="BR009")
         confirmed.confirm(by="wm-1", met=True, result=MarketingResult.SOLD, at=AT)
-        await uow.repo.add_referral(confirmed)
+        await uow.repo.add_referrals([confirmed])
         december = AT + timedelta(days=10)
         contact = AgreedContact(december + timedelta(days=1), ContactWay.PHONE)
-        await uow.repo.add_referral(form("CNT2", branch_id="BR009", at=december, contact=contact))
+        await uow.repo.add_referrals([form("CNT2", branch_id="BR009", at=december, contact=contact)])
         await uow.commit()
     async with sql_unit_of_work(engine) as uow:
         counted = await uow.repo.counted_forms("BR009", date(2026, 11, 1), date(2026, 11, 30))

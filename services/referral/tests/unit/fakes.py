@@ -6,6 +6,7 @@ import copy
 from datetime import date
 
 from referral.domain.counts import CountedForm
+from referral.domain.filing import FilingState
 from referral.domain.follow_up import CLOSED_STATUSES
 from referral.domain.people import new_prospect_id
 
@@ -34,9 +35,26 @@ class FakeRepository:
     async def get_referral(self, referral_id):
         return copy.deepcopy(self.referrals.get(referral_id))
 
-    async def add_referral(self, referral):
-        assert referral.referral_id not in self.referrals
-        self.referrals[referral.referral_id] = copy.deepcopy(referral)
+    async def state_for_filing(self, referrals):
+        keys = {r.subject.key for r in referrals}
+        return FilingState(
+            existing={
+                r.referral_id: copy.deepcopy(self.referrals[r.referral_id])
+                for r in referrals
+                if r.referral_id in self.referrals
+            },
+            days={
+                (r.branch_id, r.business_day): await self._day(r.branch_id, r.business_day) for r in referrals
+            },
+            blocks={k: await self.get_block(k) for k in keys if k in self.blocks},
+            open_forms={k: form for k in keys if (form := await self.open_referral_of(k)) is not None},
+            followed_up={k for k in keys if await self.active_entry_of(k) is not None},
+        )
+
+    async def add_referrals(self, referrals):
+        for referral in referrals:
+            assert referral.referral_id not in self.referrals
+            self.referrals[referral.referral_id] = copy.deepcopy(referral)
 
     async def save_referral(self, referral):
         assert referral.referral_id in self.referrals
@@ -78,7 +96,6 @@ class FakeRepository:
 
         return copy.deepcopy(self.days.setdefault((branch_id, day), BusinessDay(branch_id, day)))
 
-    day_for_filing = _day
     day_for_closing = _day
 
     async def save_day(self, business_day):
@@ -157,12 +174,14 @@ class FakeUnitOfWork:
     def __init__(self, repo: FakeRepository | None = None) -> None:
         self.committed = repo or FakeRepository()
         self.published: list[tuple[object, str]] = []
+        self.trace_carriers: list[dict | None] = []  # of the published events, in order
         self.seen: set[str] = set()
         self.commits = 0
 
     async def __aenter__(self):
         self.repo = copy.deepcopy(self.committed)
         self._staged: list = []
+        self._carriers: list = []
         self._seen = set(self.seen)
         return self
 
@@ -171,6 +190,7 @@ class FakeUnitOfWork:
 
     def emit(self, event, key, trace_carrier=None):
         self._staged.append((event, key))
+        self._carriers.append(trace_carrier)
 
     async def first_delivery(self, event_id, topic):
         if event_id in self._seen:
@@ -182,7 +202,8 @@ class FakeUnitOfWork:
         self.committed = self.repo
         self.seen = self._seen
         self.published.extend(self._staged)
-        self._staged = []
+        self.trace_carriers.extend(self._carriers)
+        self._staged, self._carriers = [], []
         self.commits += 1
 
     def events(self, kind=None) -> list:

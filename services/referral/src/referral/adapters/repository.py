@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from branchflow_contracts import (
@@ -33,6 +33,7 @@ from referral.adapters.tables import (
 )
 from referral.domain.business_day import BusinessDay, DayStatus
 from referral.domain.counts import CountedForm
+from referral.domain.filing import FilingState
 from referral.domain.follow_up import Analysis, Appointment, Attempt, FollowUpEntry, PlannedContact
 from referral.domain.marketing import ActivityKind, MarketingActivity, Participant, ParticipantRole
 from referral.domain.not_premium import NotPremiumBlock
@@ -49,7 +50,8 @@ class ReferralRepository(Protocol):
     async def prospect_id_for(self, prospect: Prospect) -> str: ...
     # forms
     async def get_referral(self, referral_id: str) -> Referral | None: ...
-    async def add_referral(self, referral: Referral) -> None: ...
+    async def state_for_filing(self, referrals: list[Referral]) -> FilingState: ...
+    async def add_referrals(self, referrals: list[Referral]) -> None: ...
     async def save_referral(self, referral: Referral) -> None: ...
     async def open_referral_of(self, person_key: str) -> Referral | None: ...
     async def referrals_of_day(self, branch_id: str, day: date) -> list[Referral]: ...
@@ -60,7 +62,6 @@ class ReferralRepository(Protocol):
     async def save_suggestions(self, suggestions: list[Suggestion]) -> None: ...
     async def suggestions_of_day(self, branch_id: str, day: date) -> list[Suggestion]: ...
     # the close of business
-    async def day_for_filing(self, branch_id: str, day: date) -> BusinessDay: ...
     async def day_for_closing(self, branch_id: str, day: date) -> BusinessDay: ...
     async def save_day(self, business_day: BusinessDay) -> None: ...
     # the not-premium rule
@@ -205,6 +206,18 @@ def day_from_row(row) -> BusinessDay:
     )
 
 
+def block_from_row(row) -> NotPremiumBlock:
+    return NotPremiumBlock(
+        subject_key=row.person_key,
+        referral_id=str(row.referral_id),
+        judged_by=row.judged_by,
+        judged_at=row.judged_at,
+        until=row.until,
+        lifted_at=row.lifted_at,
+        lift_reason=row.lift_reason,
+    )
+
+
 def entry_row(e: FollowUpEntry) -> dict:
     return {
         "entry_id": e.entry_id,
@@ -300,6 +313,31 @@ def activity_from_row(row) -> MarketingActivity:
     )
 
 
+# The filing path's statements, built once: SQLAlchemy caches their compiled form, and a batch of
+# forms (group commit) reads what the rules need in one statement per kind. Lists go in as one
+# array parameter (= ANY), not as IN (…) expanded per list length: one SQL text whatever the
+# batch's size, prepared once per connection.
+_IDS = sa.bindparam("ids", type_=ARRAY(UUID(as_uuid=False)))
+_KEYS = sa.bindparam("keys", type_=ARRAY(sa.Text))
+_LOCK_PEOPLE = sa.text(
+    "SELECT pg_advisory_xact_lock(hashtext('referral-person:' || key)) "
+    "FROM unnest(CAST(:keys AS text[])) AS key"
+)
+_REFERRALS_BY_IDS = sa.select(referrals).where(referrals.c.referral_id == sa.any_(_IDS)).with_for_update()
+_BLOCKS_OF = (
+    sa.select(not_premium_blocks).where(not_premium_blocks.c.person_key == sa.any_(_KEYS)).with_for_update()
+)
+_OPEN_FORMS_OF = sa.select(referrals).where(
+    referrals.c.person_key == sa.any_(_KEYS),
+    referrals.c.status.in_([str(s) for s in OPEN_STATUSES]),
+)
+_FOLLOWED_UP = sa.select(follow_ups.c.person_key).where(
+    follow_ups.c.person_key == sa.any_(_KEYS),
+    follow_ups.c.status.in_([str(s) for s in ACTIVE_ENTRY_STATUSES]),
+)
+_INSERT_REFERRAL = referrals.insert()
+
+
 def _update(table: sa.Table, key: str, row: dict):
     return sa.update(table).where(table.c[key] == row[key]).values({k: v for k, v in row.items() if k != key})
 
@@ -313,9 +351,11 @@ class SqlReferralRepository:
 
     async def lock_person(self, person_key: str) -> None:
         """Serialize the transactions about one person (two tellers filing the same customer)."""
-        await self.connection.execute(
-            sa.text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": f"referral-person:{person_key}"}
-        )
+        await self._lock_people([person_key])
+
+    async def _lock_people(self, person_keys: list[str]) -> None:
+        """In one order in every transaction, so that two batches never wait for each other."""
+        await self.connection.execute(_LOCK_PEOPLE, {"keys": sorted(set(person_keys))})
 
     async def prospect_id_for(self, prospect: Prospect) -> str:
         """The prospect id of this phone number, made on its first use."""
@@ -338,8 +378,29 @@ class SqlReferralRepository:
         )
         return referral_from_row(row) if row else None
 
-    async def add_referral(self, referral: Referral) -> None:
-        await self.connection.execute(referrals.insert(), [referral_row(referral)])
+    async def state_for_filing(self, referrals_: list[Referral]) -> FilingState:
+        """The people locked, then what the filing rules ask about them, one query per kind."""
+        keys = sorted({r.subject.key for r in referrals_})
+        await self._lock_people(keys)
+        ids = [r.referral_id for r in referrals_]
+        existing = await self.connection.execute(_REFERRALS_BY_IDS, {"ids": ids})
+        days = {}
+        for branch_id, day in sorted({(r.branch_id, r.business_day) for r in referrals_}):
+            days[branch_id, day] = await self.day_for_filing(branch_id, day)
+        blocks = await self.connection.execute(_BLOCKS_OF, {"keys": keys})
+        open_forms = await self.connection.execute(_OPEN_FORMS_OF, {"keys": keys})
+        followed_up = await self.connection.execute(_FOLLOWED_UP, {"keys": keys})
+        return FilingState(
+            existing={str(row.referral_id): referral_from_row(row) for row in existing},
+            days=days,
+            blocks={row.person_key: block_from_row(row) for row in blocks},
+            open_forms={row.person_key: referral_from_row(row) for row in open_forms},
+            followed_up={row.person_key for row in followed_up},
+        )
+
+    async def add_referrals(self, referrals_: list[Referral]) -> None:
+        if referrals_:
+            await self.connection.execute(_INSERT_REFERRAL, [referral_row(r) for r in referrals_])
 
     async def save_referral(self, referral: Referral) -> None:
         await self.connection.execute(_update(referrals, "referral_id", referral_row(referral)))
@@ -439,17 +500,7 @@ class SqlReferralRepository:
             .where(not_premium_blocks.c.person_key == person_key)
             .with_for_update()
         )
-        if row is None:
-            return None
-        return NotPremiumBlock(
-            subject_key=row.person_key,
-            referral_id=str(row.referral_id),
-            judged_by=row.judged_by,
-            judged_at=row.judged_at,
-            until=row.until,
-            lifted_at=row.lifted_at,
-            lift_reason=row.lift_reason,
-        )
+        return None if row is None else block_from_row(row)
 
     async def save_block(self, block: NotPremiumBlock) -> None:
         values = {

@@ -7,6 +7,7 @@ records each one."""
 
 import uuid
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Path, Query, Request, Response, status
@@ -17,7 +18,7 @@ from branchflow_runtime.auth.fastapi import require_role
 from branchflow_runtime.http_errors import service_router
 from branchflow_runtime.privacy import local_time, mask_name, mask_phone
 from referral import access, handlers, register, views
-from referral.adapters.repository import referral_from_row, suggestion_from_row
+from referral.adapters.repository import referral_from_row, referral_row, suggestion_from_row
 from referral.domain.business_day import reconcile
 from referral.domain.counts import count_by_staff
 from referral.domain.follow_up import Analysis
@@ -202,7 +203,7 @@ async def file_referral(
             ],
         )
     at = _now()
-    referral = await handlers.file_referral(
+    referral = await _container(request).file_referral(
         handlers.FileReferral(
             staff=staff,
             at=at,
@@ -215,11 +216,14 @@ async def file_referral(
             note=body.note,
             referral_id=None if body.referral_id is None else str(body.referral_id),
         ),
-        _container(request).unit_of_work(),
     )
     if referral.referred_at != at:
         response.status_code = status.HTTP_200_OK
-    return await _one_referral(request, referral.referral_id, staff)
+    if referral.subject.prospect_id is None:
+        # the form as filed is the form as stored: no second trip to the database for it
+        row = SimpleNamespace(**referral_row(referral), prospect_name=None, prospect_phone=None)
+        return _referral_out(row, staff)
+    return await _one_referral(request, referral.referral_id, staff)  # with the prospect's name as kept
 
 
 @router.get("/referrals/{referral_id}", response_model=ReferralOut, summary="One referral form")
