@@ -1,15 +1,21 @@
 """Pytest plugin (``-p branchflow_runtime.testing``): the real infrastructure, started once per
 test session — the Tansu broker, and PostgreSQL (``TEST_DATABASE_URL``, else embedded) — and
-a fresh database per use — and ``serving``, an app on a real loopback port for one test."""
+a fresh database per use — and ``serving``, an app on a real loopback port for one test, and
+``service_process``, a service as its own process."""
 
 import asyncio
 import contextlib
 import os
 import socket
+import subprocess
+import sys
+import time
 import uuid
 import warnings
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 
@@ -136,3 +142,34 @@ async def serving(app, *, startup_timeout: float = 15.0) -> AsyncIterator[str]:
         with contextlib.suppress(asyncio.CancelledError):
             await asyncio.wait_for(task, timeout=10)
         sock.close()
+
+
+@contextlib.contextmanager
+def service_process(module: str, env: dict[str, str], log: Path, *, timeout: float = 60.0) -> Iterator[str]:
+    """``python -m <module>`` as its own process, as in production (one uvicorn worker), with
+    ``env`` over this environment (the service's ``<PREFIX>_…`` settings, its HTTP port among
+    them); yields its base URL once ``/health/ready`` answers. Stopped at the end, and an error
+    if it logged a traceback meanwhile: a test that only looks at answers would miss it."""
+    prefix = module.upper()
+    url = f"http://127.0.0.1:{env[f'{prefix}_HTTP_PORT']}"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", module], env={**os.environ, **env}, stdout=out, stderr=out
+        )
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if httpx.get(f"{url}/health/ready", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{module} did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+    tracebacks = [line for line in log.read_text().splitlines() if "Traceback" in line]
+    assert not tracebacks, log.read_text()[-3000:]

@@ -2,12 +2,7 @@
 running identify service over real HTTP: whatever the input, never a server error."""
 
 import asyncio
-import os
-import subprocess
-import sys
-import time
 
-import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -16,6 +11,7 @@ from schemathesis.checks import not_a_server_error
 from branchflow_runtime.auth import Role, mint_token
 from branchflow_runtime.embedded import free_port
 from branchflow_runtime.settings import DEV_JWT_SECRET
+from branchflow_runtime.testing import service_process
 from identify.bootstrap import create_app
 from identify.config import IdentifySettings
 
@@ -31,36 +27,15 @@ TOKENS = [
 
 @pytest.fixture(scope="module")
 def identify_url(kafka_broker, database_factory, tmp_path_factory):
-    port = free_port()
-    database_url = asyncio.run(database_factory("identify_fuzz"))
-    log = tmp_path_factory.mktemp("fuzz") / "identify.log"
     env = {
-        **os.environ,
-        "IDENTIFY_DATABASE_URL": database_url,
+        "IDENTIFY_DATABASE_URL": asyncio.run(database_factory("identify_fuzz")),
         "IDENTIFY_KAFKA_BOOTSTRAP_SERVERS": kafka_broker.bootstrap_servers,
-        "IDENTIFY_HTTP_PORT": str(port),
+        "IDENTIFY_HTTP_PORT": str(free_port()),
         "IDENTIFY_START_CONSUMERS": "false",
         "IDENTIFY_START_SWEEPER": "false",
     }
-    with open(log, "wb") as out:
-        process = subprocess.Popen([sys.executable, "-m", "identify"], env=env, stdout=out, stderr=out)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/health/ready", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert process.poll() is None and time.monotonic() < deadline, log.read_text()[-3000:]
-            time.sleep(0.2)
+    with service_process("identify", env, tmp_path_factory.mktemp("fuzz") / "identify.log") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(10)
-        errors = [line for line in log.read_text().splitlines() if "Traceback" in line]
-        assert not errors, log.read_text()[-3000:]
 
 
 @schema.parametrize()

@@ -158,6 +158,34 @@ async def test_bad_input_is_a_422_naming_the_field(client, body, loc, words):
     assert words in error["msg"]
 
 
+async def test_a_moment_past_the_year_2999_is_a_422_not_a_500(client):
+    """Found by the API fuzz: a meeting at 9999-12-31 was stored, then could not be shown in the
+    branch's time zone (OverflowError, a 500)."""
+    pending = await file(client, TELLER_2, customer_id="FAR1", status="pending", contact=contact())
+    referral_id = pending.json()["referral_id"]
+    copied = await client.post(f"/referrals/{referral_id}/register-copy", headers=WM)
+    entry = copied.json()["entry_id"]
+    far = "9999-12-31T23:00:00-12:00"
+    attempts = [
+        (f"/follow-ups/{entry}/appointments", {"meets_at": far}, ["body", "meets_at"]),
+        (
+            f"/follow-ups/{entry}/attempts",
+            {"way": "phone", "result": "meeting_agreed", "meeting": {"meets_at": far}},
+            ["body", "meeting", "meets_at"],
+        ),
+        ("/referrals", {"customer_id": "FAR2", "status": "pending", "wealth_manager_id": "wm-flow",
+                        "contact": {"at": far, "way": "phone"}}, ["body", "contact", "at"]),
+    ]  # fmt: skip
+    for path, body, loc in attempts:
+        response = await client.post(path, json=body, headers=WM if "follow-ups" in path else TELLER)
+        assert response.status_code == 422, (path, response.text)
+        assert [e["loc"] for e in response.json()["detail"]] == [loc]
+    ok = await client.post(
+        f"/follow-ups/{entry}/appointments", json={"meets_at": "2999-12-31T10:00:00+00:00"}, headers=WM
+    )
+    assert ok.status_code == 201 and ok.json()["meets_at_local"] == "2999-12-31T18:00:00+08:00"
+
+
 async def test_who_may_do_what(client):
     filed = await file(client, TELLER, customer_id="WHO1", status="referred")
     referral_id = filed.json()["referral_id"]

@@ -29,7 +29,15 @@ StaffId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-
 _PLAIN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 # a calendar day the services can turn into an interval (the first and last a datetime holds cannot)
 Day = Annotated[date, Field(ge=date(2000, 1, 1), le=date(2999, 12, 31))]
-Moment = Annotated[AwareDatetime, Field(ge=datetime.fromisoformat("2000-01-01T00:00:00+00:00"))]
+# a moment the services can store and show in the branch's time zone: one near the largest a
+# datetime holds (9999-12-31) could not be moved to Asia/Shanghai for the answer (a 500)
+Moment = Annotated[
+    AwareDatetime,
+    Field(
+        ge=datetime.fromisoformat("2000-01-01T00:00:00+00:00"),
+        le=datetime.fromisoformat("2999-12-31T23:59:59+00:00"),
+    ),
+]
 MAX_BATCH = 200  # ids per batch read (a GraphQL DataLoader's batch)
 
 
