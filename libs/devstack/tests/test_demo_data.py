@@ -275,7 +275,12 @@ class FakeIdentify:
             return httpx.Response(200 if self.seeded else 404, json={})
         if self.fail_on and request.url.path == self.fail_on:
             return httpx.Response(422, json={"detail": "bad amount"})
-        return httpx.Response(201 if request.method == "POST" else 200, json={})
+        if request.method == "POST":  # the guidance: here, a wealth manager for large business
+            body = json.loads(request.content)
+            calls = any(s["category"] == "large_business" for s in body["signals"])
+            guidance = {"action": "meet_wealth_manager", "call_wealth_manager": calls}
+            return httpx.Response(201, json={"customer_id": body["customer_id"], "guidance": guidance})
+        return httpx.Response(200, json={})
 
 
 def seed(fake: FakeIdentify, customers: int = 30, progress=None) -> dict:
@@ -287,7 +292,13 @@ def seed(fake: FakeIdentify, customers: int = 30, progress=None) -> dict:
 
 def test_seed_puts_facts_then_posts_observations():
     fake = FakeIdentify()
-    assert seed(fake) == {"customers": 30, "observations": 30, "skipped": False}
+    result = seed(fake)
+    assert (result["customers"], result["observations"], result["skipped"]) == (30, 30, False)
+    observed = make_observations(make_customers(30))
+    large = [
+        o["customer_id"] for o in observed if any(s["category"] == "large_business" for s in o["signals"])
+    ]
+    assert large and result["called_wealth_manager"] == sorted(large)  # whom the lobby will be suggested
     puts = [r for r in fake.requests if r.method == "PUT"]
     posts = [r for r in fake.requests if r.method == "POST"]
     assert len(puts) == 30

@@ -125,8 +125,8 @@ async def test_the_day_loads_through_the_api_once(referral):
         await identified(app, customer, minutes_ago)
     told: list[tuple[int, int]] = []
 
-    async def identifications_recorded() -> bool:
-        return True
+    async def identifications_recorded() -> list[str]:
+        return observed
 
     result = await seed_referral(
         url,

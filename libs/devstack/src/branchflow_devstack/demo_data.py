@@ -16,7 +16,8 @@ Public API:
   `customer_id`.
 - `make_observations(customers, count, seed)`: bodies of `POST /observations`.
 - `seed_identify(identify_url, tokens, customers, progress=)`: loads both; skips if already
-  loaded; tells `progress(done, total)` after each request (`make run`'s progress bar).
+  loaded; tells `progress(done, total)` after each request (`make run`'s progress bar); says
+  whose guidance called a wealth manager.
 """
 
 from __future__ import annotations
@@ -513,9 +514,11 @@ async def seed_identify(
     """Load the demo customers and observations into the identify service.
 
     tokens maps role to a bearer token of a BR001 staff member: "wealth_manager" writes the
-    facts, "lobby_manager" and "teller" record half of the observations each. Skips (and
-    returns {"skipped": True}) when customer C000001 already exists. C000001 is written
-    last of all customers, so that a run interrupted while writing facts is redone.
+    facts, "lobby_manager" and "teller" record half of the observations each. Returns the counts
+    and the customers whose guidance called a wealth manager (the referral service suggests
+    them to the lobby). Skips (and returns {"skipped": True}) when customer C000001 already
+    exists. C000001 is written last of all customers, so that a run interrupted while writing
+    facts is redone.
     progress(done, total) is told of each request answered, and first of the total.
     transport replaces the network in tests (httpx.MockTransport)."""
     limit = asyncio.Semaphore(16)
@@ -529,9 +532,13 @@ async def seed_identify(
         if progress:
             progress(0, total)
 
+        calling: list[str] = []  # customers whose guidance called a wealth manager
+
         async def send(method: str, url: str, token: str, body: dict) -> None:
             nonlocal done
-            await send_request(client, limit, method, url, token, body)
+            response = await send_request(client, limit, method, url, token, body)
+            if method == "POST" and response.json()["guidance"]["call_wealth_manager"]:
+                calling.append(response.json()["customer_id"])
             done += 1
             if progress:
                 progress(done, total)
@@ -546,4 +553,9 @@ async def seed_identify(
         await run_all(
             send("POST", "/observations", observers[i % 2], body) for i, body in enumerate(observations)
         )
-    return {"customers": len(people), "observations": len(observations), "skipped": False}
+    return {
+        "customers": len(people),
+        "observations": len(observations),
+        "called_wealth_manager": sorted(calling),
+        "skipped": False,
+    }

@@ -318,30 +318,34 @@ async def _suggestions_of_today(api: ReferralApi, day: DemoDay) -> list[dict]:
     return response.json()
 
 
-async def _arrived_suggestions(api: ReferralApi, day: DemoDay, timeout: float) -> list[dict]:
-    """The day's suggestions once they stop arriving: the referral service reads the lobby's
-    identifications from Kafka, all at once when its consumer group has settled."""
+async def _arrived_suggestions(
+    api: ReferralApi, day: DemoDay, expected: list[str], timeout: float
+) -> list[dict]:
+    """The day's suggestions once one has arrived for each customer whose identification called
+    a wealth manager: the referral service reads them from Kafka once its consumer group has
+    settled. After ``timeout``, those that came."""
     deadline = asyncio.get_running_loop().time() + timeout
-    seen: list[dict] = []
     while True:
-        now = await _suggestions_of_today(api, day)
-        if now and len(now) == len(seen):
-            return now
+        arrived = await _suggestions_of_today(api, day)
+        if set(expected) <= {s["customer_id"] for s in arrived}:
+            return arrived
         if asyncio.get_running_loop().time() > deadline:
-            if now:
-                return now
+            if arrived:
+                return arrived
             raise RuntimeError(
                 f"demo data: no suggested referral reached the referral service within {timeout:.0f} s "
                 "(it reads customer.identified from Kafka: see var/log/referral.log)"
             )
-        seen = now
-        await asyncio.sleep(0.5 if not now else 1.0)
+        await asyncio.sleep(0.3)
 
 
-async def _handle_suggestions(api: ReferralApi, day: DemoDay, timeout: float) -> dict[str, int]:
+async def _handle_suggestions(
+    api: ReferralApi, day: DemoDay, expected: list[str], timeout: float
+) -> dict[str, int]:
     """The lobby manager files the day's first suggestion, turns down those in between with a
     reason, and never acts on the last one."""
-    suggestions = sorted(await _arrived_suggestions(api, day, timeout), key=lambda s: s["identified_at"])
+    arrived = await _arrived_suggestions(api, day, expected, timeout)
+    suggestions = sorted(arrived, key=lambda s: s["identified_at"])
     open_ = [s for s in suggestions if s["status"] == "open"]
     if len(open_) < 2:
         return {"suggestions": len(suggestions), "filed": 0, "dismissed": 0}
@@ -416,15 +420,15 @@ async def _already_seeded(api: ReferralApi) -> bool:
     )
 
 
-async def _nothing_new() -> bool:
-    return False
+async def _nobody_identified() -> list[str]:
+    return []
 
 
 async def seed_referral(
     referral_url: str,
     tokens: dict[str, str],
     *,
-    identifications: Awaitable[bool] | None = None,
+    identifications: Awaitable[list[str]] | None = None,
     progress: Callable[[int, int], None] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
     today: date | None = None,
@@ -432,10 +436,10 @@ async def seed_referral(
 ) -> dict:
     """Load the day of referrals; returns what was loaded, or {"skipped": True}.
 
-    identifications resolves once identify's demo data is in, to whether identifications were
-    recorded just now: only then do suggestions arrive to be filed or turned down (identify
-    loading alongside is why this is an awaitable). progress(done, total) as in seed_identify.
-    transport replaces the network in tests."""
+    identifications resolves once identify's demo data is in, to the customers whose
+    identification just now called a wealth manager: a suggestion arrives for each, to be filed
+    or turned down (identify loading alongside is why this is an awaitable).
+    progress(done, total) as in seed_identify; transport replaces the network in tests."""
     client = httpx.AsyncClient(base_url=referral_url.rstrip("/"), timeout=30.0, transport=transport)
     async with client:
         api = ReferralApi(client, tokens, progress)
@@ -445,8 +449,8 @@ async def seed_referral(
         api.expect(sum(_steps(f) for f in day.forms) + 2)  # + the seminar and its handover
         await run_all(_file(api, day, form) for form in day.forms)
         suggestions = {"suggestions": 0, "filed": 0, "dismissed": 0}
-        if await (identifications or _nothing_new()):
-            suggestions = await _handle_suggestions(api, day, suggestion_wait)
+        if expected := await (identifications or _nobody_identified()):
+            suggestions = await _handle_suggestions(api, day, expected, suggestion_wait)
         await _seminar(api, day)
     return {
         "forms": len(day.forms) + suggestions["filed"] + 1,

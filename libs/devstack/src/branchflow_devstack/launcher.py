@@ -103,8 +103,8 @@ async def load_demo_data(
     by_role = {s.role: tokens[s.staff_id] for s in reversed(STAFF)}  # the first of each role
     identify = asyncio.create_task(seed_identify(urls["identify"], by_role, progress=part("identify")))
 
-    async def identified_now() -> bool:
-        return not (await identify).get("skipped")
+    async def identified_now() -> list[str]:
+        return (await identify).get("called_wealth_manager", [])
 
     referral = await seed_referral(
         urls["referral"], tokens, identifications=identified_now(), progress=part("referral")
