@@ -13,7 +13,7 @@ def test_identify_document_names_its_channels_and_payloads():
     doc = yaml.safe_load(generate("identify"))
     assert doc["asyncapi"] == "3.0.0"
     addresses = {channel["address"] for channel in doc["channels"].values()}
-    consumed = {"core.transaction-posted", "customer.judged-not-premium"}
+    consumed = {"core.transaction-posted", "customer.judged-not-premium", "customer.referred"}
     assert {"customer.identified", "customer.rerated"} | consumed == addresses
     schemas = str(doc["components"]["schemas"])
     assert all(name in schemas for name in ("CustomerIdentified", "CustomerJudgedNotPremium"))

@@ -134,6 +134,19 @@ async def suggestion_for(client, identification_id: str) -> dict:
     raise AssertionError(f"no suggestion for identification {identification_id}")
 
 
+async def handling_of(client, identification_id: str) -> tuple:
+    """How the lobby's list shows an identification handled, once identify has read the form."""
+    for _ in range(300):
+        rows = data(await ask(client, LOBBY, "{ lobbyList { identificationId handling handledBy } }"))[
+            "lobbyList"
+        ]
+        [row] = [r for r in rows if r["identificationId"] == identification_id]
+        if row["handling"]:
+            return row["handling"], row["handledBy"]
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"identification {identification_id} never shown handled")
+
+
 async def test_a_suggestion_filed_through_the_gateway_waits_for_its_wealth_manager_alone(platform):
     client, ws_url = platform
     mine, colleague, namesake = (
@@ -175,11 +188,15 @@ async def test_a_suggestion_filed_through_the_gateway_waits_for_its_wealth_manag
     for other in (colleague, namesake):  # another wealth manager, the same id in another branch
         with pytest.raises(TimeoutError):
             await asyncio.wait_for(other.recv(), 1.0)
+    # identify read the form's event too: the lobby's list shows that identification referred
+    assert await handling_of(client, observed["identificationId"]) == ("REFERRED", "lm-ref")
     # the push came out of the mutation's trace: gateway → referral → outbox → Kafka → the gateway's feed
     [feed_span] = [
         s
         for s in SPANS.get_finished_spans()
-        if s.name == f"{Topic.CUSTOMER_REFERRED} process" and format(s.context.trace_id, "032x") == trace_id
+        if s.name == f"{Topic.CUSTOMER_REFERRED} process"
+        and format(s.context.trace_id, "032x") == trace_id
+        and s.instrumentation_scope.name == "branchflow_gateway.events"  # identify reads the event too
     ]
     assert feed_span.kind is SpanKind.CONSUMER
 

@@ -90,6 +90,10 @@ class CustomerReferred(EventContract):
     wealth_manager_id: str | None = None
     status: str = Field(description="referred | pending | converted | abandoned | closed")
     referred_at: AwareDatetime
+    identification_id: str | None = Field(
+        default=None,
+        description="the lobby identification the form came from, if any: identify marks it referred",
+    )
 
 
 class ComplaintEscalated(EventContract):

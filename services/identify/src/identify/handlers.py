@@ -14,8 +14,10 @@ from branchflow_contracts import (
     Channel,
     CustomerIdentified,
     CustomerJudgedNotPremium,
+    CustomerReferred,
     CustomerTier,
     Guidance,
+    HandlingOutcome,
     RerateCause,
     SignalCategory,
     TransactionPosted,
@@ -441,6 +443,20 @@ async def record_handling(
             return None  # rolled back on exit
         await uow.commit()
     return row
+
+
+async def mark_referred(event: CustomerReferred, event_id: str, uow: UnitOfWork) -> bool:
+    """A referral form filed from a lobby identification (``customer.referred``): the lobby list
+    shows that identification handled — referred — unless someone recorded what became of it
+    already. True when it was marked."""
+    async with uow:
+        if not await uow.first_delivery(event_id, str(event.topic)):
+            return False  # redelivered: already applied
+        marked = event.identification_id is not None and await uow.repo.mark_handled_unless_recorded(
+            event.identification_id, str(HandlingOutcome.REFERRED), event.referred_by, event.referred_at
+        )
+        await uow.commit()
+    return marked
 
 
 async def check_queue(cmd: CheckQueue, uow: UnitOfWork) -> QueueCheck:

@@ -72,6 +72,13 @@ class FakeRepository:
                 return {**_row(i), "handling": outcome, "handled_by": by, "handled_at": at}
         return None
 
+    async def mark_handled_unless_recorded(self, identification_id, outcome, by, at):
+        known = any(i.identification_id == identification_id for i in self.identifications)
+        if not known or identification_id in self.handling:
+            return False
+        self.handling[identification_id] = (outcome, by, at)
+        return True
+
     async def add_queue_check(self, check):
         self.queue_checks.append(check)
 

@@ -10,6 +10,7 @@ from branchflow_contracts import (
     Channel,
     CustomerIdentified,
     CustomerJudgedNotPremium,
+    CustomerReferred,
     CustomerRerated,
     CustomerTier,
     GuidanceAction,
@@ -107,6 +108,35 @@ async def test_a_premium_customer_showing_our_vip_card_is_taken_to_priority_serv
 # --- a wealth manager's not-premium verdict (the referral service's event) ---------------------
 
 WEALTHY_ELSEWHERE = ("main_bank_elsewhere", "luxury_car", "luxury_watch")  # to win, with the tests' rules
+
+
+def referred(identification_id: str | None, customer_id="C1") -> CustomerReferred:
+    return CustomerReferred(
+        referral_id="R1",
+        customer_id=customer_id,
+        branch_id="BR001",
+        referred_by="lm-1",
+        referrer_role="lobby_manager",
+        wealth_manager_id="wm-1",
+        status="referred",
+        referred_at=datetime.now(UTC),
+        identification_id=identification_id,
+    )
+
+
+async def test_a_form_filed_from_an_identification_marks_it_referred_on_the_lobby_list_once():
+    uow = FakeUnitOfWork()
+    first = await handlers.record_observation(observation(customer_id="C1"), uow, RULES)
+    by_hand = await handlers.record_observation(observation(customer_id="C2"), uow, RULES)
+    await handlers.record_handling(by_hand.identification_id, "left", "lm-1", uow)
+
+    assert await handlers.mark_referred(referred(first.identification_id), "e1", uow) is True
+    assert await handlers.mark_referred(referred(first.identification_id), "e1", uow) is False  # redelivered
+    assert await handlers.mark_referred(referred(by_hand.identification_id, "C2"), "e2", uow) is False
+    assert await handlers.mark_referred(referred(None), "e3", uow) is False  # a walk-in without one
+    handling = uow.repo.handling
+    assert handling[first.identification_id][:2] == ("referred", "lm-1")
+    assert handling[by_hand.identification_id][0] == "left"  # what the lobby recorded stands
 
 
 def judged(customer_id="FU1", *, at=None, days=180, branch_id="BR001") -> CustomerJudgedNotPremium:

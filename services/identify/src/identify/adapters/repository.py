@@ -79,6 +79,9 @@ class IdentifyRepository(Protocol):
     async def set_handling(
         self, identification_id: str, outcome: str, by: str, at: datetime
     ) -> dict | None: ...
+    async def mark_handled_unless_recorded(
+        self, identification_id: str, outcome: str, by: str, at: datetime
+    ) -> bool: ...
     async def add_queue_check(self, check: QueueCheck) -> None: ...
     async def get_verdicts(self, customer_ids: list[str]) -> dict[str, NotPremiumVerdict]: ...
     async def save_verdict(self, verdict: NotPremiumVerdict) -> None: ...
@@ -334,6 +337,19 @@ class SqlIdentifyRepository:
         )
         row = result.first()
         return None if row is None else dict(row._mapping)
+
+    async def mark_handled_unless_recorded(
+        self, identification_id: str, outcome: str, by: str, at: datetime
+    ) -> bool:
+        """What the lobby recorded by hand stands; True when this marked the identification."""
+        result = await self.session.execute(
+            identifications.update()
+            .where(
+                identifications.c.identification_id == identification_id, identifications.c.handling.is_(None)
+            )
+            .values(handling=outcome, handled_by=by, handled_at=at)
+        )
+        return result.rowcount == 1
 
     async def add_queue_check(self, check: QueueCheck) -> None:
         await self.session.execute(

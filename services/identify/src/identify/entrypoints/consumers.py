@@ -4,7 +4,7 @@ dropped by CloudEvents id (the inbox); poison messages go to ``<topic>.dlq``."""
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
-from branchflow_contracts import CustomerJudgedNotPremium, Topic, TransactionPosted
+from branchflow_contracts import CustomerJudgedNotPremium, CustomerReferred, Topic, TransactionPosted
 from branchflow_runtime.messaging import cloudevents_codec
 from branchflow_runtime.service import consumer_options
 from identify import handlers
@@ -41,3 +41,15 @@ def register_consumers(broker: KafkaBroker, container, settings: IdentifySetting
     async def on_customer_judged_not_premium(event: CustomerJudgedNotPremium, message: KafkaMessage) -> None:
         envelope = cloudevents_codec.decode(message.headers, message.raw_message.key, message.body)
         await handlers.record_not_premium_verdict(event, envelope.get_id(), container.unit_of_work())
+
+    @broker.subscriber(
+        str(Topic.CUSTOMER_REFERRED),
+        **consumer_options(settings, default_group="identify"),
+        title=f"{Topic.CUSTOMER_REFERRED}:identify",
+        description="A referral form filed from a lobby identification marks that identification "
+        "handled (referred) on the lobby's list, unless the lobby recorded what became of it already. "
+        f"Redeliveries are dropped by event id; poison messages go to `{Topic.CUSTOMER_REFERRED}.dlq`.",
+    )
+    async def on_customer_referred(event: CustomerReferred, message: KafkaMessage) -> None:
+        envelope = cloudevents_codec.decode(message.headers, message.raw_message.key, message.body)
+        await handlers.mark_referred(event, envelope.get_id(), container.unit_of_work())

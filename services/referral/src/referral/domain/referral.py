@@ -191,6 +191,7 @@ class Referral:
             wealth_manager_id=self.wealth_manager_id,
             status=str(self.filed_as),
             referred_at=self.referred_at,
+            identification_id=self.identification_id,
         )
 
     def confirmed_event(self) -> ReferralConfirmed:
