@@ -6,7 +6,8 @@ UV := $(PYTHON) -m uv
 # The trace viewer (Phoenix) pins libraries the services use at other versions: its own
 # locked environment, installed for `make run TRACES=1` and for the tests.
 TRACE_VIEWER := libs/devstack/trace-viewer
-RUN_FLAGS := $(if $(filter 1,$(TRACES)),--traces) $(if $(filter 1,$(VERBOSE)),--verbose)
+RUN_FLAGS := $(if $(filter 1,$(TRACES)),--traces) $(if $(filter 1,$(VERBOSE)),--verbose) \
+	$(if $(BRANCHFLOW_LANG),--lang $(BRANCHFLOW_LANG))
 
 .PHONY: run test lint bench asyncapi i18n tokens setup trace-viewer clean
 
@@ -21,7 +22,7 @@ setup:
 trace-viewer: setup
 	@$(UV) sync --frozen --quiet --project $(TRACE_VIEWER)
 
-# make run [TRACES=1] [VERBOSE=1]
+# make run [TRACES=1] [VERBOSE=1] [BRANCHFLOW_LANG=en]  (the terminal: Chinese by default)
 run: setup $(if $(filter 1,$(TRACES)),trace-viewer)
 	@$(UV) run --frozen branchflow-dev run $(RUN_FLAGS)
 

@@ -13,6 +13,7 @@ from branchflow_devstack.demo_data import STAFF, make_customers, make_observatio
 from branchflow_devstack.demo_referrals import BRANCH_ZONE, HANDOVER_ID, plan_day, seed_referral
 from branchflow_devstack.launcher import DemoLoaded, staff_tokens
 from branchflow_runtime.embedded import EmbeddedKafkaBroker
+from branchflow_runtime.i18n import use_locale
 from branchflow_runtime.settings import DEV_JWT_SECRET
 from branchflow_runtime.testing import serving
 from referral import handlers
@@ -46,7 +47,12 @@ def test_contacts_fall_on_the_next_working_day():
     assert plan_day(date(2026, 9, 30)).next_working_day == date(2026, 10, 8)  # after National Day
 
 
-def test_the_launcher_says_what_was_loaded():
+def test_the_launcher_says_what_was_loaded():  # in English (the Chinese: test_launcher.py)
+    with use_locale("en"):
+        said_what_was_loaded()
+
+
+def said_what_was_loaded():
     identify = {"customers": 300, "observations": 40, "skipped": False}
     referral = {"forms": 10, "entries": 4, "skipped": False}
     assert DemoLoaded(identify, referral).summary(3.14) == (

@@ -1,6 +1,8 @@
 """The launcher's parts: the table of services, where each component's output goes, the refusals
-it gives in one line, and the table it prints."""
+it gives in one line, and the table it prints — in English here (the texts are easiest to read
+in the msgid's language), in Chinese, the default, at the end."""
 
+import argparse
 import io
 import socket
 from datetime import datetime
@@ -8,13 +10,32 @@ from pathlib import Path
 
 import pytest
 from honcho.printer import Message
+from rich.cells import cell_len
 from rich.console import Console
 
 from branchflow_devstack.components import SERVICES, ports_from, service_env
-from branchflow_devstack.launcher import Options, Readiness, StartRefused, check_ports_free, table_rows
+from branchflow_devstack.launcher import (
+    DemoLoaded,
+    Options,
+    Readiness,
+    StartRefused,
+    check_ports_free,
+    launcher_locale,
+    table_rows,
+)
 from branchflow_devstack.terminal import ComponentLogs, Screen
 from branchflow_devstack.trace_viewer import TraceViewer
 from branchflow_runtime.embedded import free_port
+from branchflow_runtime.i18n import use_locale
+
+
+@pytest.fixture(autouse=True)
+def english(request):
+    if "chinese" in request.node.name:
+        yield
+        return
+    with use_locale("en"):
+        yield
 
 
 def line(name: str, data: str) -> Message:
@@ -121,3 +142,35 @@ def test_the_table_says_where_each_component_is_and_where_it_logs(tmp_path):
     ]
     without = table_rows(options(tmp_path / "var"), shown, logs, tmp_path / "var" / "postgres", "h:1")
     assert without[-1] == ("traces", "off (`make run TRACES=1` starts a trace viewer)", "")
+
+
+def test_in_chinese_by_default_the_table_the_tokens_and_the_demo_summary():
+    shown, out = screen(Path("/srv/branchflow"))
+    rows = table_rows(
+        options(Path("/srv/branchflow/var")),
+        shown,
+        ComponentLogs(Path("/srv/branchflow/var/log"), echo=False),
+        Path("/srv/branchflow/var/postgres"),
+        "h:1",
+    )
+    assert rows[1] == ("identify", "识别服务 API 文档  http://127.0.0.1:8001/docs", "var/log/identify.log")
+    assert rows[-2] == ("postgres", "var/postgres  （多次运行之间保留）", "var/log/postgres.log")
+    shown.tokens({"lobby_manager": ("S001", "eyJ.a.b"), "head_office": ("H001", "eyJ.c.d")})
+    tokens = out.getvalue().splitlines()
+    assert tokens[1].startswith("开发用令牌")
+
+    # the role's label, padded by terminal cells (a Chinese character takes two): ids line up
+    def column(text: str, staff_id: str) -> int:
+        return cell_len(text[: text.index(staff_id)])
+
+    assert column(tokens[2], "S001") == column(tokens[3], "H001")
+    assert "大堂经理" in tokens[2] and "总行" in tokens[3]
+    summary = DemoLoaded({"customers": 300, "observations": 40}, {"forms": 10, "entries": 4}).summary(2.04)
+    assert summary == "300 位客户、40 条观察记录，10 张推介表、4 条待跟进记录、一场讲座，已载入，用时 2.0 秒"
+
+
+def test_english_on_request_in_any_spelling_and_a_language_it_does_not_speak_is_refused():
+    assert [launcher_locale(v) for v in ("en", "EN", "en-US", "en_GB.UTF-8")] == ["en"] * 4
+    assert [launcher_locale(v) for v in ("zh", "zh-CN", "zh_CN", "zh-Hans")] == ["zh_CN"] * 4
+    with pytest.raises(argparse.ArgumentTypeError, match=r"'fr'.*zh.*en"):
+        launcher_locale("fr")

@@ -1,7 +1,8 @@
 """``make run`` as a new user sees it: the launcher, started for real (embedded PostgreSQL, the
 Tansu broker, every service, the demo data) on free ports and a fresh ``var/``, prints a line
 per component, the table and the tokens, and how long it took; the components' own output is
-in ``var/log``. Ctrl-C stops it all, as a success."""
+in ``var/log``. Ctrl-C stops it all, as a success. It speaks Chinese, the default, on a machine
+whose ``LANG`` is English: the launcher reads ``BRANCHFLOW_LANG`` only."""
 
 import os
 import queue
@@ -60,7 +61,9 @@ def test_a_quiet_start_then_ctrl_c(tmp_path):
         "BRANCHFLOW_PORT_BASE": str(port_base()),
         "BRANCHFLOW_KAFKA_PORT": str(free_port()),
         "COLUMNS": "200",
+        "LANG": "en_US.UTF-8",  # not read: branch staff get Chinese unless BRANCHFLOW_LANG=en
     }
+    env.pop("BRANCHFLOW_LANG", None)
     launcher = subprocess.Popen(
         [sys.executable, "-m", "branchflow_devstack.launcher", "run"],
         env=env,
@@ -72,22 +75,20 @@ def test_a_quiet_start_then_ctrl_c(tmp_path):
     threading.Thread(target=read_lines, args=(launcher.stdout, lines), daemon=True).start()
     seen: list[str] = []
     try:
-        took = float(until(lines, seen, r"Branchflow started in (\d+\.\d) s", START_TIMEOUT_SECONDS)[1])
+        took = float(until(lines, seen, r"Branchflow 已启动，用时 (\d+\.\d) 秒", START_TIMEOUT_SECONDS)[1])
     finally:
         launcher.send_signal(signal.SIGINT)  # what Ctrl-C sends
         code = launcher.wait(60)
-    until(lines, seen, r"^Stopped\.$", 5)
+    until(lines, seen, r"^已停止。$", 5)
 
-    ready = [
-        m[1] for text in seen if (m := re.match(r"  ✓ (\S+|demo data)\s+(ready at|\d+ customers)", text))
-    ]
+    ready = [m[1] for text in seen if (m := re.match(r"  ✓ (\S+)\s+(就绪|\d+ 位客户)", text))]
     # a line per component as it becomes ready (the services in either order), then the demo data
-    assert ready[:2] == ["postgres", "kafka"] and ready[-1] == "demo data", seen
+    assert ready[:2] == ["postgres", "kafka"] and ready[-1] == "演示数据", seen
     assert sorted(ready[2:-1]) == sorted(s.name for s in SERVICES), seen
     # the referral day too, with a suggestion from the lobby's identifications filed (10 forms)
-    [demo] = [text for text in seen if "demo data" in text]
-    assert re.search(r"300 customers, 40 observations, 10 referral forms, 4 follow-ups, a seminar", demo)
-    assert any("referral API  http://127.0.0.1:" in text for text in seen)
+    [demo] = [text for text in seen if "演示数据" in text]
+    assert "300 位客户、40 条观察记录，10 张推介表、4 条待跟进记录、一场讲座" in demo
+    assert any("推介服务 API 文档  http://127.0.0.1:" in text for text in seen)
     assert 0 < took < START_TIMEOUT_SECONDS
     assert len(seen) < 45, "\n".join(seen)  # a table and 9 tokens, not every component's log
     assert not [text for text in seen if " INFO " in text or "Traceback" in text], seen

@@ -9,6 +9,8 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from branchflow_runtime.i18n import N_
+
 DEFAULT_PORT_BASE = 8000
 # A consumer group on the embedded broker settles in about a session timeout per member that
 # joins: the default 10 s made the referral service's two subscribers take ~15 s, which the demo's
@@ -23,7 +25,7 @@ class Service:
     module: str
     port: int  # with the default port base; `--port-base` moves every service together
     docs_path: str
-    docs_label: str
+    docs_label: str  # English msgid of the launcher's catalogue: the table shows it translated
 
     def port_from(self, base: int) -> int:
         return base + self.port - DEFAULT_PORT_BASE
@@ -34,9 +36,9 @@ class Service:
 
 
 SERVICES: tuple[Service, ...] = (
-    Service("gateway", "branchflow_gateway", 8000, "/graphql", "GraphiQL"),
-    Service("identify", "identify", 8001, "/docs", "identify API"),
-    Service("referral", "referral", 8002, "/docs", "referral API"),
+    Service("gateway", "branchflow_gateway", 8000, "/graphql", N_("GraphiQL")),
+    Service("identify", "identify", 8001, "/docs", N_("identify API")),
+    Service("referral", "referral", 8002, "/docs", N_("referral API")),
 )
 
 

@@ -25,6 +25,7 @@ Public API:
 from __future__ import annotations
 
 import asyncio
+import inspect
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -444,6 +445,8 @@ async def seed_referral(
     async with client:
         api = ReferralApi(client, tokens, progress)
         if await _already_seeded(api):
+            if inspect.iscoroutine(identifications):
+                identifications.close()  # not needed: unawaited by design, not by mistake
             return {"skipped": True}
         day = plan_day(today or datetime.now(UTC).astimezone(BRANCH_ZONE).date())
         api.expect(sum(_steps(f) for f in day.forms) + 2)  # + the seminar and its handover

@@ -6,10 +6,15 @@ then every service of ``components.SERVICES`` under honcho. It says when each be
 loads the demo branch with a progress bar, and prints the addresses, the log files and a dev
 token per role, with how long the start took. What the components say goes to
 ``var/log/<component>.log`` (``--verbose``: to the terminal as well). Ctrl-C stops the
-processes (honcho), then the broker and the database."""
+processes (honcho), then the broker and the database.
+
+The terminal speaks Simplified Chinese; ``make run BRANCHFLOW_LANG=en`` (``--lang en``) English.
+The machine's ``LANG`` is not read: a branch PC or a server set up in English still greets
+branch staff in Chinese, and a developer asks for English once."""
 
 import argparse
 import asyncio
+import contextvars
 import logging
 import os
 import sys
@@ -26,11 +31,12 @@ from honcho.manager import Manager
 from branchflow_devstack.components import DEFAULT_PORT_BASE, SERVICES, ports_from, service_env
 from branchflow_devstack.demo_data import STAFF, seed_identify
 from branchflow_devstack.demo_referrals import seed_referral
-from branchflow_devstack.terminal import ComponentLogs, Screen, last_line
+from branchflow_devstack.terminal import ComponentLogs, Screen, _, last_line
 from branchflow_devstack.trace_viewer import TraceViewer
 from branchflow_runtime.auth import mint_token
 from branchflow_runtime.embedded import EmbeddedKafkaBroker, EmbeddedPostgres
 from branchflow_runtime.embedded.broker import port_is_free
+from branchflow_runtime.i18n import DEFAULT_LOCALE, LOCALES, SOURCE_LOCALE, set_locale
 from branchflow_runtime.logs import configure_logging
 from branchflow_runtime.settings import DEV_JWT_SECRET, project_root
 
@@ -75,14 +81,26 @@ class DemoLoaded:
 
     def summary(self, took: float) -> str:
         if self.identify.get("skipped") and self.referral.get("skipped"):
-            return "already loaded (var/ is kept between runs)"
+            return _("already loaded (var/ is kept between runs)")
         identify, referral = self.identify, self.referral
         parts = []
         if not identify.get("skipped"):
-            parts.append(f"{identify['customers']} customers, {identify['observations']} observations")
+            parts.append(
+                _(
+                    "{customers} customers, {observations} observations",
+                    customers=identify["customers"],
+                    observations=identify["observations"],
+                )
+            )
         if not referral.get("skipped"):
-            parts.append(f"{referral['forms']} referral forms, {referral['entries']} follow-ups, a seminar")
-        return f"{', '.join(parts)} loaded in {took:.1f} s"
+            parts.append(
+                _(
+                    "{forms} referral forms, {entries} follow-ups, a seminar",
+                    forms=referral["forms"],
+                    entries=referral["entries"],
+                )
+            )
+        return _("{what} loaded in {seconds} s", what=_(", ").join(parts), seconds=f"{took:.1f}")
 
 
 async def load_demo_data(
@@ -122,9 +140,13 @@ def check_ports_free(options: Options) -> None:
     for name, port in wanted.items():
         if not port_is_free("127.0.0.1", port):
             raise StartRefused(
-                f"port {port} ({name}) is taken: is another `make run` running? Move the services "
-                "with BRANCHFLOW_PORT_BASE, the broker with BRANCHFLOW_KAFKA_PORT, the trace viewer "
-                "with BRANCHFLOW_TRACES_PORT and BRANCHFLOW_TRACES_GRPC_PORT"
+                _(
+                    "port {port} ({name}) is taken: is another `make run` running? Move the services "
+                    "with BRANCHFLOW_PORT_BASE, the broker with BRANCHFLOW_KAFKA_PORT, the trace viewer "
+                    "with BRANCHFLOW_TRACES_PORT and BRANCHFLOW_TRACES_GRPC_PORT",
+                    port=port,
+                    name=name,
+                )
             )
 
 
@@ -163,9 +185,8 @@ class Readiness:
                     return False
                 if time.monotonic() > deadline:
                     for name in pending:
-                        self.screen.failed(
-                            name, f"not ready after {READY_TIMEOUT_SECONDS:.0f} s", self.logs.path(name)
-                        )
+                        reason = _("not ready after {seconds} s", seconds=f"{READY_TIMEOUT_SECONDS:.0f}")
+                        self.screen.failed(name, reason, self.logs.path(name))
                     return False
                 for name, url in list(pending.items()):
                     if _answers(client, url):
@@ -178,7 +199,8 @@ class Readiness:
         for name, code in self.logs.stopped.items():
             if name in pending and code != 0:
                 said = last_line(self.logs.path(name))
-                self.screen.failed(name, f"stopped (exit code {code}): {said}", self.logs.path(name))
+                reason = _("stopped (exit code {code}): {said}", code=code, said=said)
+                self.screen.failed(name, reason, self.logs.path(name))
 
 
 def _answers(client: httpx.Client, url: str) -> bool:
@@ -201,15 +223,16 @@ def after_start(
     urls = {s.name: f"http://127.0.0.1:{s.port_from(options.port_base)}" for s in SERVICES}
     demo_started = time.monotonic()
     try:
-        with screen.progress("demo data") as advance:
+        with screen.progress(_("demo data")) as advance:
             loaded = asyncio.run(load_demo_data(urls, staff_tokens(options.jwt_secret), advance))
     except RuntimeError as error:  # a refused request: one line, the platform keeps running
-        screen.failed("demo data", str(error).splitlines()[0])
+        screen.failed(_("demo data"), str(error).splitlines()[0])
     else:
-        screen.say(f"  [green]✓[/] demo data  {loaded.summary(time.monotonic() - demo_started)}")
+        screen.done(_("demo data"), loaded.summary(time.monotonic() - demo_started))
     screen.table(table_rows(options, screen, logs, postgres_dir, bootstrap))
     screen.tokens(tokens)
-    screen.say(f"\n[bold]Branchflow started in {screen.elapsed():.1f} s.[/] Ctrl-C stops everything.")
+    started = _("Branchflow started in {seconds} s.", seconds=f"{screen.elapsed():.1f}")
+    screen.say(f"\n[bold]{started}[/] " + _("Ctrl-C stops everything."))
 
 
 def table_rows(
@@ -221,17 +244,18 @@ def table_rows(
     rows = [
         (
             s.name,
-            f"{s.docs_label}  http://127.0.0.1:{s.port_from(options.port_base)}{s.docs_path}",
+            f"{_(s.docs_label)}  http://127.0.0.1:{s.port_from(options.port_base)}{s.docs_path}",
             log(s.name),
         )
         for s in SERVICES
     ]
-    rows.append(("kafka", f"{bootstrap}  (Tansu, memory storage)", log("kafka")))
-    rows.append(("postgres", f"{screen.where(postgres_dir)}  (kept between runs)", log("postgres")))
+    rows.append(("kafka", f"{bootstrap}  " + _("(Tansu, memory storage)"), log("kafka")))
+    rows.append(("postgres", f"{screen.where(postgres_dir)}  " + _("(kept between runs)"), log("postgres")))
     if options.traces:
-        rows.append(("traces", f"{options.traces.url}  (Phoenix: ops' traceUrl opens here)", log("traces")))
+        viewer = f"{options.traces.url}  " + _("(Phoenix: ops' traceUrl opens here)")
+        rows.append(("traces", viewer, log("traces")))
     else:
-        rows.append(("traces", "off (`make run TRACES=1` starts a trace viewer)", ""))
+        rows.append(("traces", _("off (`make run TRACES=1` starts a trace viewer)"), ""))
     return rows
 
 
@@ -241,7 +265,10 @@ def run(options: Options, started: float) -> int:
     log_dir.mkdir(parents=True, exist_ok=True)
     logs = ComponentLogs(log_dir, echo=options.verbose)
     screen.say(
-        f"Starting Branchflow (embedded default); what each component says goes to {screen.where(log_dir)}/"
+        _(
+            "Starting Branchflow (embedded default); what each component says goes to {log_dir}/",
+            log_dir=screen.where(log_dir),
+        )
     )
     try:
         check_ports_free(options)
@@ -249,7 +276,7 @@ def run(options: Options, started: float) -> int:
         if options.traces:
             commands["traces"] = options.traces.command()
     except (StartRefused, FileNotFoundError) as refusal:
-        screen.failed("start", str(refusal))
+        screen.failed(_("start"), str(refusal))
         return 1
     postgres_dir = options.var / "postgres"
     postgres = start_postgres(postgres_dir, logs.path("postgres"), options.verbose)
@@ -272,20 +299,32 @@ def run(options: Options, started: float) -> int:
                 exporting,
             )
             manager.add_process(service.name, " ".join(service.command), env=env, cwd=str(project_root()))
-        threading.Thread(
-            target=after_start,
-            args=(options, screen, logs, postgres_dir, broker.bootstrap_servers),
+        threading.Thread(  # in this context: a new thread would start in the default language
+            target=contextvars.copy_context().run,
+            args=(after_start, options, screen, logs, postgres_dir, broker.bootstrap_servers),
             daemon=True,
         ).start()
         manager.loop()
         # Ctrl-C is how a user stops it: a success, not honcho's 130
         return 0 if logs.interrupted else manager.returncode or 0
     finally:
-        screen.say("Stopping the broker and the database.")
+        screen.say(_("Stopping the broker and the database."))
         broker.stop()
         postgres.stop()
         logs.close()
-        screen.say("Stopped.")
+        screen.say(_("Stopped."))
+
+
+def launcher_locale(value: str) -> str:
+    """``zh``, ``zh-CN``, ``zh_CN`` → ``zh_CN``; ``en``, ``en-US`` → ``en``; anything else refused,
+    naming what is spoken (unlike ``Accept-Language``, a typo here is not a preference)."""
+    language = value.strip().replace("-", "_").split("_")[0].lower()
+    for locale in LOCALES:
+        if locale.split("_")[0] == language:
+            return locale
+    raise argparse.ArgumentTypeError(
+        f"{value!r}: the launcher speaks zh (Chinese, the default) and {SOURCE_LOCALE} (BRANCHFLOW_LANG)"
+    )
 
 
 def main() -> None:
@@ -310,7 +349,14 @@ def main() -> None:
         "--traces-grpc-port", type=int, default=int(env("BRANCHFLOW_TRACES_GRPC_PORT", 4317))
     )
     run_cmd.add_argument("--verbose", action="store_true", help="the components' logs on the terminal too")
+    run_cmd.add_argument(
+        "--lang",
+        type=launcher_locale,
+        default=env("BRANCHFLOW_LANG") or DEFAULT_LOCALE,  # argparse reads it with `type`
+        help="the terminal's language: zh (default) or en; BRANCHFLOW_LANG in the environment",
+    )
     args = parser.parse_args()
+    set_locale(args.lang)
     var = args.var_dir.resolve()
     options = Options(
         var=var,

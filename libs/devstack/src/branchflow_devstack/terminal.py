@@ -1,7 +1,10 @@
 """What ``make run`` shows: a line per component as it becomes ready, a progress bar while the
 demo data loads, then the table of addresses and a dev token per role. Everything the
 components say goes to ``var/log/<component>.log``; with ``VERBOSE=1`` also to the terminal,
-interleaved as honcho prints it."""
+interleaved as honcho prints it.
+
+It speaks the launcher's language: Simplified Chinese unless ``BRANCHFLOW_LANG=en`` (or
+``--lang en``) asks for English; texts come from the ``branchflow_devstack`` catalogue."""
 
 import re
 import sys
@@ -12,11 +15,29 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from honcho.printer import Message, Printer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from branchflow_runtime.auth import Role
+from branchflow_runtime.i18n import Catalogue, label
+
 HONCHO = "system"  # the name honcho gives its own notes (started, stopped, signals)
+CATALOGUE = Catalogue("branchflow_devstack")
+
+
+def _(message: str, **params: object) -> str:
+    """``message`` in the current locale (the launcher sets it once, from ``BRANCHFLOW_LANG``)."""
+    text = CATALOGUE.gettext(message)
+    return text.format(**params) if params else text
+
+
+def pad(text: str, cells: int) -> str:
+    """``text`` padded to ``cells`` terminal cells: a Chinese character takes two."""
+    return text + " " * max(0, cells - cell_len(text))
+
+
 STOPPED = re.compile(r"^(?P<name>\S+) stopped \(rc=(?P<code>-?\d+)\)")
 
 
@@ -101,11 +122,15 @@ class Screen:
 
     def ready(self, name: str, log: Path | None = None) -> None:
         where = f"  [dim]{self.where(log)}[/]" if log else ""
-        self.console.print(f"  [green]✓[/] {name:<10} ready at {self.elapsed():5.1f} s{where}")
+        ready = _("ready at {seconds} s", seconds=f"{self.elapsed():5.1f}")
+        self.console.print(f"  [green]✓[/] {pad(name, 10)} {ready}{where}")
+
+    def done(self, name: str, what: str) -> None:
+        self.console.print(f"  [green]✓[/] {pad(name, 10)} {what}")
 
     def failed(self, name: str, reason: str, log: Path | None = None) -> None:
-        where = f" (see {self.where(log)})" if log else ""
-        self.console.print(f"  [red]✗[/] {name:<10} {reason}{where}", markup=True)
+        where = _(" (see {log})", log=self.where(log)) if log else ""
+        self.console.print(f"  [red]✗[/] {pad(name, 10)} {reason}{where}", markup=True)
 
     @contextmanager
     def progress(self, label: str) -> Iterator[Callable[[int, int], None]]:
@@ -125,9 +150,9 @@ class Screen:
 
     def table(self, rows: list[tuple[str, str, str]]) -> None:
         table = Table(title=None, box=None, pad_edge=False, show_edge=False, header_style="bold")
-        table.add_column("component")
-        table.add_column("address", overflow="fold")
-        table.add_column("log", style="dim", overflow="fold")
+        table.add_column(_("component"))
+        table.add_column(_("address"), overflow="fold")
+        table.add_column(_("log"), style="dim", overflow="fold")
         for row in rows:
             table.add_row(*row)
         self.console.print()
@@ -136,8 +161,11 @@ class Screen:
     def tokens(self, tokens: dict[str, tuple[str, str]]) -> None:
         self.console.print()
         self.console.print(
-            'Dev tokens: in GraphiQL, Headers → {"Authorization": "Bearer <token>"}', markup=False
+            _("Dev tokens: in GraphiQL, Headers → {header}", header='{"Authorization": "Bearer <token>"}'),
+            markup=False,
         )
+        width = max((cell_len(label(Role(role))) for role in tokens), default=0)
         for role, (staff_id, token) in tokens.items():
             # not in a table: a wrapped cell would break the token where it is copied from
-            self.console.print(f"  {role:<24} {staff_id:<7} {token}", soft_wrap=True, markup=False)
+            shown = pad(label(Role(role)), width)
+            self.console.print(f"  {shown} {staff_id:<7} {token}", soft_wrap=True, markup=False)
