@@ -15,6 +15,7 @@ from branchflow_contracts.events import (
     TransactionPosted,
 )
 from branchflow_contracts.money import Money
+from branchflow_contracts.prospects import ProspectLinked, derive_prospect_id, normalize_phone
 from branchflow_contracts.referral import (
     REFERRAL_EVENTS,
     AttemptResult,
@@ -81,6 +82,7 @@ __all__ = [
     "MarketingResult",
     "Money",
     "PlanDue",
+    "ProspectLinked",
     "ReferralConfirmed",
     "ReferralDayClosed",
     "ReferralMonthSummarized",
@@ -97,6 +99,8 @@ __all__ = [
     "contract_for_topic",
     "contract_for_type",
     "dead_letter_topic",
+    "derive_prospect_id",
     "is_higher_tier",
     "is_prospect_id",
+    "normalize_phone",
 ]

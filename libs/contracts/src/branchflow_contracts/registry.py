@@ -9,11 +9,13 @@ from branchflow_contracts.events import (
     PlanDue,
     TransactionPosted,
 )
+from branchflow_contracts.prospects import ProspectLinked
 from branchflow_contracts.referral import REFERRAL_EVENTS
 
 ALL_EVENTS: tuple[type[EventContract], ...] = (
     CustomerIdentified,
     CustomerRerated,
+    ProspectLinked,
     *REFERRAL_EVENTS,
     ComplaintEscalated,
     PlanDue,

@@ -7,6 +7,8 @@ class Topic(StrEnum):
     CUSTOMER_IDENTIFIED = "customer.identified"
     CUSTOMER_RERATED = "customer.rerated"
     CUSTOMER_REFERRED = "customer.referred"
+    # identify: a walk-in prospect linked to the customer id of the account they opened
+    CUSTOMER_PROSPECT_LINKED = "customer.prospect-linked"
     COMPLAINT_ESCALATED = "complaint.escalated"
     RELATIONSHIP_PLAN_DUE = "relationship.plan-due"
     # the referral service: forms, the follow-up register, the verdicts, the monthly figures

@@ -9,6 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 BRANCH_TIMEZONE = "Asia/Shanghai"
 DEV_JWT_SECRET = "branchflow-dev-secret-change-me-in-production"
+DEV_PROSPECT_ID_KEY = "branchflow-dev-prospect-key-change-me-in-production"
 
 
 def project_root() -> Path:
@@ -63,3 +64,11 @@ class ServiceSettings(BaseSettings):
     dev_mode: bool = Field(default=False, description="GraphiQL, introspection, demo tokens")
     start_consumers: bool = True
     start_relay: bool = True
+
+
+class ProspectIdSettings(BaseSettings):
+    """For a service that knows walk-ins by their prospect id (identify, referral): the key of
+    ``branchflow_contracts.derive_prospect_id``. Every such service is given the same key, and it
+    never changes (another key is other ids): a secret like the JWT one, from the secret store."""
+
+    prospect_id_key: SecretStr = SecretStr(DEV_PROSPECT_ID_KEY)

@@ -2,13 +2,13 @@ from pathlib import Path
 
 from pydantic_settings import SettingsConfigDict
 
-from branchflow_runtime.settings import ServiceSettings
+from branchflow_runtime.settings import ProspectIdSettings, ServiceSettings
 
 DEFAULT_RULES = Path(__file__).with_name("rating.toml")
 DEFAULT_EXCHANGE_RATES = Path(__file__).with_name("exchange_rates.toml")
 
 
-class IdentifySettings(ServiceSettings):
+class IdentifySettings(ProspectIdSettings, ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="IDENTIFY_", extra="ignore")
 
     service_name: str = "identify"

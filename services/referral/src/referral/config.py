@@ -2,13 +2,13 @@ from pathlib import Path
 
 from pydantic_settings import SettingsConfigDict
 
-from branchflow_runtime.settings import ServiceSettings
+from branchflow_runtime.settings import ProspectIdSettings, ServiceSettings
 from branchflow_runtime.workdays import CalendarSettings
 
 DEFAULT_RULES = Path(__file__).with_name("referral.toml")
 
 
-class ReferralSettings(CalendarSettings, ServiceSettings):
+class ReferralSettings(ProspectIdSettings, CalendarSettings, ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="REFERRAL_", extra="ignore")
 
     service_name: str = "referral"
