@@ -121,6 +121,16 @@ async def test_walk_in_prospects_recorded_linked_and_followed_up(gateway, fake_i
     assert fake_identify.calls[-1].url.params["linked"] == "false"
 
 
+async def test_a_walk_in_known_by_the_id_derived_from_their_phone_is_linked_by_it(gateway, fake_identify):
+    link = 'mutation($p: ID!) { linkProspect(prospectId: $p, customerId: "C42") { prospectId customerId } }'
+    linked = await graphql(gateway, link, Role.TELLER, {"p": "PAB813C8177C4"})
+    assert linked.json()["data"]["linkProspect"] == {"prospectId": "PAB813C8177C4", "customerId": "C42"}
+    assert fake_identify.calls[-1].url.path == "/prospects/PAB813C8177C4/link"
+    refused = await graphql(gateway, link, Role.TELLER, {"p": "13912345678"})
+    [error] = refused.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT" and "13912345678" in error["message"]
+
+
 @pytest.mark.parametrize(
     ("role", "query"),
     [

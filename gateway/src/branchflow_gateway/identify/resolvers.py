@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import strawberry
 
-from branchflow_contracts import HandlingOutcome
+from branchflow_contracts import HandlingOutcome, is_prospect_id
 from branchflow_gateway.batches import forget
 from branchflow_gateway.context import Info
 from branchflow_gateway.errors import BadUserInput, Forbidden
@@ -114,6 +114,18 @@ def _uuid(name: str, value: strawberry.ID) -> str:
         raise BadUserInput(_("{name} '{value}' is not a UUID").format(name=name, value=value)) from None
 
 
+def _prospect_id(value: strawberry.ID) -> str:
+    """A walk-in's id: derived from the phone (P + 12 hex digits), or a UUID (recorded without a
+    phone, or before ids were derived)."""
+    if is_prospect_id(str(value)):
+        return str(value)
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError:
+        message = _("prospectId '{value}' is neither a prospect id (P and 12 hex digits) nor a UUID")
+        raise BadUserInput(message.format(value=value)) from None
+
+
 async def identification_trace(info: Info, identification_id: strawberry.ID) -> IdentificationTrace | None:
     """The trace id of the request that made an identification, and where it opens."""
     _uuid("identificationId", identification_id)
@@ -189,9 +201,7 @@ async def record_prospect(info: Info, prospect: ProspectInput) -> ProspectRecord
 async def link_prospect(info: Info, prospect_id: strawberry.ID, customer_id: str) -> ProspectLinked:
     """The prospect opened an account: their identifications follow the customer id."""
     ctx = info.context
-    data = await ctx.identify.client.link_prospect(
-        ctx.staff.token, _uuid("prospectId", prospect_id), customer_id
-    )
+    data = await ctx.identify.client.link_prospect(ctx.staff.token, _prospect_id(prospect_id), customer_id)
     ctx.identify.lobby_lists.changed(ctx.staff.branch_id)
     return ProspectLinked(prospect_id=strawberry.ID(data["prospect_id"]), customer_id=data["customer_id"])
 

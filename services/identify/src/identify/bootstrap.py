@@ -9,7 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 
-from branchflow_contracts import CustomerIdentified, CustomerRerated
+from branchflow_contracts import CustomerIdentified, CustomerRerated, ProspectLinked
 from branchflow_runtime.group_commit import GroupCommit
 from branchflow_runtime.messaging.kafka import OutboxPublishers, build_service_broker
 from branchflow_runtime.service import ServiceRuntime, create_service_app
@@ -25,7 +25,7 @@ from identify.unit_of_work import EVENT_SOURCE
 
 log = logging.getLogger("identify")
 MIGRATIONS = Path(__file__).with_name("migrations")
-OUTGOING_EVENTS = [CustomerIdentified, CustomerRerated]
+OUTGOING_EVENTS = [CustomerIdentified, CustomerRerated, ProspectLinked]
 
 
 def build_broker(settings, container=None) -> tuple[KafkaBroker, OutboxPublishers]:

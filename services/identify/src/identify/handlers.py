@@ -6,6 +6,7 @@ signals expired, rules changed, the periodic review, a prospect linked) are kept
 told only when the tier changed. A wealth manager's not-premium verdict (from the referral
 service) keeps guidance from calling a wealth manager while it holds."""
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -16,8 +17,10 @@ from branchflow_contracts import (
     CustomerJudgedNotPremium,
     CustomerReferred,
     CustomerTier,
+    EventContract,
     Guidance,
     HandlingOutcome,
+    ProspectLinked,
     RerateCause,
     SignalCategory,
     TransactionPosted,
@@ -83,6 +86,8 @@ class RecordProspect:
     channel: Channel = Channel.BRANCH
     purpose: VisitPurpose = VisitPurpose.OTHER
     has_time: bool | None = None
+    # derived from the phone (identify.domain.prospect.prospect_id_for), else a UUID
+    prospect_id: str = field(default_factory=lambda: str(uuid.uuid4()))
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,12 @@ class CustomerOfAnotherBranch(Refused):
     code = "prospect.other_branch_customer"
 
 
+class ProspectIsCustomer(Refused):
+    """The walk-in's phone is a prospect's already linked to a customer id: they are our customer."""
+
+    code = "prospect.is_customer"
+
+
 def _followed_up(verdict: NotPremiumVerdict | None, customer: StoredCustomer | None, now: datetime) -> bool:
     """Whether a wealth manager's not-premium verdict holds for the customer as rated now."""
     return verdict is not None and verdict.holds(now, customer.tier_raised_at if customer else None)
@@ -130,7 +141,7 @@ class _Changes:
         self.ratings: dict[str, tuple] = {}
         self.identifications: list[tuple[Identification, dict[str, str] | None]] = []
         self.reratings: list[Rerating] = []
-        self.events: list[tuple[CustomerIdentified, str]] = []  # published as they are, not from rows
+        self.events: list[tuple[EventContract, str]] = []  # published as they are, not from rows
 
     def rate(self, stored: StoredCustomer, new_signals: tuple[ObservedSignal, ...] = ()) -> StoredCustomer:
         """Remember the new signals, rate, and keep the customer and rating to save."""
@@ -325,34 +336,43 @@ async def rerate_due_customers(
 
 async def record_prospect(cmd: RecordProspect, uow: UnitOfWork, rules: RatingRules) -> Identification:
     """A walk-in who is not our customer yet: recorded with name and phone under a prospect id,
-    rated on what was observed (as not our customer), and identified without a customer id."""
+    rated on what was observed (as not our customer), and identified without a customer id. A
+    second visit (the same phone, so the same id) is the same prospect: what was seen before
+    still counts, and the prospect follows this visit (branch, name, who recorded it, when): the
+    lobby that met them last is the one that links them when they open an account. A prospect
+    already linked is refused: they are our customer now."""
     now = datetime.now(UTC)
-    prospect = Prospect(
-        branch_id=cmd.branch_id,
-        name=cmd.name,
-        phone=cmd.phone,
-        recorded_by=cmd.observed_by,
-        signals=remember((), cmd.signals, rules.signal_lifetimes, now),
-        recorded_at=now,
-    )
-    rating = rate(prospect.facts, prospect.signals, rules, now)
-    visit = Visit(cmd.purpose, has_time=cmd.has_time)
-    identification = Identification(
-        customer_id=None,
-        prospect_id=prospect.prospect_id,
-        branch_id=cmd.branch_id,
-        channel=cmd.channel,
-        rating=rating,
-        guidance=guide(rating.tier, visit),
-        reason="observation",
-        signals=cmd.signals,
-        identified_by=cmd.observed_by,
-        observer_role=cmd.observer_role,
-        purpose=str(cmd.purpose),
-        trace_id=current_trace_id(),
-        identified_at=now,
-    )
     async with uow:
+        await uow.repo.lock_prospect(cmd.prospect_id)
+        known = await uow.repo.get_prospect(cmd.prospect_id)
+        if known is not None and known.customer_id is not None:
+            raise ProspectIsCustomer(prospect_id=known.prospect_id, customer_id=known.customer_id)
+        before = known.signals if known else ()
+        prospect = Prospect(
+            branch_id=cmd.branch_id,
+            name=cmd.name,
+            phone=cmd.phone,
+            recorded_by=cmd.observed_by,
+            signals=remember(before, cmd.signals, rules.signal_lifetimes, now),
+            prospect_id=cmd.prospect_id,
+            recorded_at=now,
+        )
+        rating = rate(prospect.facts, prospect.signals, rules, now)
+        identification = Identification(
+            customer_id=None,
+            prospect_id=prospect.prospect_id,
+            branch_id=cmd.branch_id,
+            channel=cmd.channel,
+            rating=rating,
+            guidance=guide(rating.tier, Visit(cmd.purpose, has_time=cmd.has_time)),
+            reason="observation",
+            signals=cmd.signals,
+            identified_by=cmd.observed_by,
+            observer_role=cmd.observer_role,
+            purpose=str(cmd.purpose),
+            trace_id=current_trace_id(),
+            identified_at=now,
+        )
         await uow.repo.save_prospect(prospect, rating.tier)
         await uow.repo.add_identifications([identification])
         await uow.commit()
@@ -364,8 +384,10 @@ async def link_prospect(
 ) -> Rerating | None:
     """The prospect opened an account: linked to the customer id. Their identifications become the
     customer's and are published now (they could not be without a customer); their signals join
-    the customer's, with the fact that their main bank was another when they walked in.
-    ``may_see_branch``: the caller's branch scope (another branch's prospect is not found)."""
+    the customer's, with the fact that their main bank was another when they walked in; and
+    ``customer.prospect-linked`` tells the other services (the referral service's forms for the
+    walk-in become the customer's). ``may_see_branch``: the caller's branch scope (another
+    branch's prospect is not found)."""
     changes = _Changes(rules)
     async with uow:
         prospect = await uow.repo.get_prospect(cmd.prospect_id)
@@ -400,9 +422,20 @@ async def link_prospect(
         await uow.repo.save_prospect(linked, changes.rating_of(cmd.customer_id).tier)
         for row in await uow.repo.move_prospect_identifications(prospect.prospect_id, cmd.customer_id):
             changes.events.append((_identified_event(row), cmd.customer_id))
+        changes.events.append((_linked_event(linked), cmd.customer_id))
         await changes.store(uow)
         await uow.commit()
     return rerating
+
+
+def _linked_event(prospect: Prospect) -> ProspectLinked:
+    return ProspectLinked(
+        prospect_id=prospect.prospect_id,
+        customer_id=prospect.customer_id,
+        branch_id=prospect.branch_id,
+        linked_by=prospect.linked_by,
+        linked_at=prospect.linked_at,
+    )
 
 
 def _identified_event(row: dict) -> CustomerIdentified:

@@ -152,3 +152,52 @@ async def test_a_followed_up_date_becomes_a_verdict_and_goes_back(database_facto
             assert kept == {"FU1": until, "FU0": None}
     finally:
         await engine.dispose()
+
+
+async def test_prospects_recorded_before_keep_their_uuids_and_derived_ids_go_back(database_factory):
+    """0004: prospect ids become text; a UUID of old stays (its prospect and identifications read
+    as before); going back turns a derived id into one UUID in both tables."""
+    url = await database_factory("identify_prospect_ids")
+    await ensure_database(url)
+    await _upgrade(url, "0003")
+    old = "6f1c8e3a-2b1d-4c7e-9a55-0d3f1b2c4e5a"
+    insert_prospect = """
+        INSERT INTO prospects (prospect_id, branch_id, name, phone, signals, tier, recorded_by, recorded_at)
+        VALUES (CAST(:id AS {type}), 'BR001', '李四', '13900001111', '[]'::jsonb, 'to_win', 'lm-1', :at)
+    """
+    insert_identification = """
+        INSERT INTO identifications (identification_id, prospect_id, branch_id, channel, tier, score,
+            explanation, signals, guidance, reason, identified_at)
+        VALUES (gen_random_uuid(), CAST(:id AS {type}), 'BR001', 'branch', 'to_win', 40, '[]', '[]', '{{}}',
+            'observation', :at)
+    """
+    engine = create_async_engine(async_url(url))
+    try:
+        async with engine.begin() as conn:
+            for sql in (insert_prospect, insert_identification):
+                await conn.execute(sa.text(sql.format(type="uuid")), {"id": old, "at": CHANGED_AT})
+        await _upgrade(url, "head")
+        async with engine.begin() as conn:
+            kept = (await conn.execute(sa.text("SELECT prospect_id FROM identifications"))).scalar_one()
+            assert kept == old
+            for sql in (insert_prospect, insert_identification):
+                await conn.execute(
+                    sa.text(sql.format(type="text")), {"id": "PAB813C8177C4", "at": CHANGED_AT}
+                )
+        await asyncio.to_thread(command.downgrade, alembic_config(MIGRATIONS, url), "0003")
+        async with engine.connect() as conn:
+            joined = (
+                (
+                    await conn.execute(
+                        sa.text(
+                            "SELECT p.prospect_id::text FROM prospects p "
+                            "JOIN identifications i ON i.prospect_id = p.prospect_id ORDER BY 1"
+                        )
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            assert len(joined) == 2 and old in joined  # each prospect still has its identification
+    finally:
+        await engine.dispose()

@@ -2,12 +2,14 @@
 not see them), without a customer id, and later linked to the customer id; their identifications
 follow, on the wire as well."""
 
+import itertools
 import json
 
 import pytest
 
-from branchflow_contracts import CustomerIdentified, Topic
+from branchflow_contracts import CustomerIdentified, ProspectLinked, Topic, derive_prospect_id
 from branchflow_runtime.auth import Role
+from branchflow_runtime.settings import DEV_PROSPECT_ID_KEY
 from branchflow_runtime.testing import read_events
 
 from .conftest import auth
@@ -25,12 +27,17 @@ WALK_IN = {
 }
 
 
+# a walk-in is known by their phone: each test's is another person
+_PHONES = (f"139{n:04d}5678" for n in itertools.count(1000))
+
+
 async def _record(client, headers=None) -> dict:
+    walk_in = WALK_IN | {"phone": next(_PHONES)}
     response = await client.post(
-        "/prospects", json=WALK_IN, headers=headers or auth(Role.LOBBY_MANAGER, "lm-p")
+        "/prospects", json=walk_in, headers=headers or auth(Role.LOBBY_MANAGER, "lm-p")
     )
     assert response.status_code == 201, response.text
-    return response.json()
+    return response.json() | {"phone": walk_in["phone"]}
 
 
 async def test_a_prospect_is_recorded_without_a_customer_id_and_is_on_the_lobby_list(client):
@@ -53,7 +60,7 @@ async def test_a_prospect_is_recorded_without_a_customer_id_and_is_on_the_lobby_
         "lm-p",
         "lobby_manager",
     )
-    for word in ("to_win", '"tier"', '"score"', "13912345678"):
+    for word in ("to_win", '"tier"', '"score"', recorded["phone"]):
         assert word not in json.dumps(rows)
 
 
@@ -74,7 +81,7 @@ async def test_name_and_phone_are_masked_for_those_who_may_not_see_them(client, 
     body = response.json()
     assert body["contact_masked"] is not unmasked
     assert (body["name"], body["phone"]) == (
-        ("欧阳娜娜", "13912345678") if unmasked else ("欧***", "139****5678")
+        ("欧阳娜娜", recorded["phone"]) if unmasked else ("欧***", "139****5678")
     )
     assert (body["tier"] == "to_win") is tier_shown
 
@@ -163,3 +170,43 @@ async def test_bad_prospects_are_refused_naming_the_field(client, change, loc):
     response = await client.post("/prospects", json={**WALK_IN, **change}, headers=auth(Role.LOBBY_MANAGER))
     assert response.status_code == 422, response.text
     assert response.json()["detail"][0]["loc"] == loc
+
+
+async def test_a_walk_in_is_known_by_the_id_derived_from_their_phone_and_seen_again_as_one(
+    client, kafka_broker
+):
+    """The id the referral service files them under; a second visit is the same prospect; the
+    link goes out as customer.prospect-linked, without name or phone."""
+    first = await _record(client)
+    spaced = f"{first['phone'][:3]} {first['phone'][3:7]}-{first['phone'][7:]}"
+    again = await client.post(
+        "/prospects", json=WALK_IN | {"phone": spaced}, headers=auth(Role.LOBBY_MANAGER, "lm-p")
+    )
+    assert again.status_code == 201, again.text
+    assert first["prospect_id"] == again.json()["prospect_id"]
+    assert first["prospect_id"] == derive_prospect_id(first["phone"], DEV_PROSPECT_ID_KEY)
+
+    linked = await client.post(
+        f"/prospects/{first['prospect_id']}/link", json={"customer_id": "PRX101"}, headers=auth(Role.TELLER)
+    )
+    assert linked.status_code == 200, linked.text
+    [record] = await read_events(
+        kafka_broker.bootstrap_servers,
+        Topic.CUSTOMER_PROSPECT_LINKED,
+        1,
+        match=lambda r: json.loads(r.value)["customer_id"] == "PRX101",
+    )
+    event = ProspectLinked.model_validate_json(record.value)
+    assert (event.prospect_id, event.branch_id, event.linked_by) == (
+        first["prospect_id"],
+        "BR001",
+        "teller-1",
+    )
+    assert first["phone"] not in record.value.decode() and "欧阳" not in record.value.decode()
+
+    refused = await client.post(
+        "/prospects", json=WALK_IN | {"phone": first["phone"]}, headers=auth(Role.LOBBY_MANAGER)
+    )
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "prospect.is_customer"
+    assert refused.json()["params"]["customer_id"] == "PRX101"

@@ -50,6 +50,9 @@ class FakeRepository:
                 due[cid] = RatingState(rating.rules_version, rated_at, expiry)
         return dict(list(due.items())[:limit])
 
+    async def lock_prospect(self, prospect_id):
+        pass
+
     async def get_prospect(self, prospect_id):
         held = self.prospects.get(prospect_id)
         return held[0] if held else None

@@ -73,6 +73,7 @@ class IdentifyRepository(Protocol):
     async def customers_due(
         self, rules_version: str, rated_before: datetime, now: datetime, limit: int
     ) -> dict[str, RatingState | None]: ...
+    async def lock_prospect(self, prospect_id: str) -> None: ...
     async def get_prospect(self, prospect_id: str) -> Prospect | None: ...
     async def save_prospect(self, prospect: Prospect, tier: CustomerTier) -> None: ...
     async def move_prospect_identifications(self, prospect_id: str, customer_id: str) -> list[dict]: ...
@@ -206,6 +207,7 @@ _CUSTOMERS_WITH_TIER = (
 _UPSERT_CUSTOMER = _upsert(customers, "customer_id")
 _UPSERT_RATING = _upsert(ratings, "customer_id")
 _UPSERT_PROSPECT = _upsert(prospects, "prospect_id")
+_LOCK_PROSPECT = sa.text("SELECT pg_advisory_xact_lock(hashtext('identify-prospect:' || :prospect_id))")
 _INSERT_IDENTIFICATION = identifications.insert()
 _VERDICTS = sa.select(not_premium_verdicts).where(
     not_premium_verdicts.c.customer_id.in_(sa.bindparam("ids", expanding=True))
@@ -306,6 +308,11 @@ class SqlIdentifyRepository:
             else RatingState(row.rules_version, row.rated_at, row.next_expiry_at)
             for row in result
         }
+
+    async def lock_prospect(self, prospect_id: str) -> None:
+        """Serialize the transactions about one walk-in (the same phone at two desks at once),
+        whether or not the prospect exists yet."""
+        await self.session.execute(_LOCK_PROSPECT, {"prospect_id": prospect_id})
 
     async def get_prospect(self, prospect_id: str) -> Prospect | None:
         row = (

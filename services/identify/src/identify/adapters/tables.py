@@ -60,7 +60,9 @@ identifications = sa.Table(
     metadata,
     sa.Column("identification_id", UUID(as_uuid=False), primary_key=True),
     sa.Column("customer_id", sa.Text, nullable=True, index=True),  # null: a prospect not linked yet
-    sa.Column("prospect_id", UUID(as_uuid=False), nullable=True, index=True),
+    # a walk-in's prospect id: derived from the phone (branchflow_contracts.derive_prospect_id),
+    # or a UUID (recorded without a phone, or before ids were derived)
+    sa.Column("prospect_id", sa.Text, nullable=True, index=True),
     sa.Column("branch_id", sa.Text, nullable=False),
     sa.Column("channel", sa.Text, nullable=False),
     sa.Column("tier", sa.Text, nullable=False),
@@ -103,7 +105,8 @@ reratings = sa.Table(
 prospects = sa.Table(
     "prospects",
     metadata,
-    sa.Column("prospect_id", UUID(as_uuid=False), primary_key=True),
+    # one row per walk-in: derived from the phone, so a second visit is the same prospect
+    sa.Column("prospect_id", sa.Text, primary_key=True),
     sa.Column("branch_id", sa.Text, nullable=False),
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("phone", sa.Text, nullable=True),

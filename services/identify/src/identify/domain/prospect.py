@@ -1,14 +1,23 @@
 """A walk-in prospect: someone the lobby judged worth winning who is not our customer yet (the
 to_win case). Recorded with a name and a phone, never with an invented customer id; once they
-open an account the prospect is linked to the customer id and their identifications follow."""
+open an account the prospect is linked to the customer id and their identifications follow.
+
+A walk-in with a phone is known by the prospect id derived from it (``derive_prospect_id``),
+the id the referral service files their forms under: a second visit is the same prospect, and
+the link tells the referral service whose forms become the customer's. One without a phone gets
+a UUID that nobody else knows."""
 
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from branchflow_contracts import SignalCategory
+from branchflow_contracts import SignalCategory, derive_prospect_id
 from identify.domain.facts import CustomerFacts
 from identify.domain.signals import ObservedSignal
+
+
+def prospect_id_for(phone: str | None, key: bytes | str) -> str:
+    return derive_prospect_id(phone, key) if phone else str(uuid.uuid4())
 
 
 @dataclass(frozen=True)

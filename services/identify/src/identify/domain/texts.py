@@ -80,6 +80,10 @@ REFUSAL_TEXTS: dict[str, str] = {
     "observation.channel_not_for_role": N_("channel {channel} is not for role {role}; use {allowed}"),
     "prospect.not_found": N_("no prospect {prospect_id}"),
     "prospect.already_linked": N_("prospect {prospect_id} is already linked to customer {customer_id}"),
+    "prospect.is_customer": N_(
+        "this walk-in is our customer {customer_id} (prospect {prospect_id} was linked): record an "
+        "observation of the customer"
+    ),
     "prospect.other_branch_customer": N_(
         "customer {customer_id} belongs to branch {customer_branch}, not the prospect's branch {branch_id}"
     ),

@@ -2,8 +2,9 @@
 never with an invented customer id, and linked to the customer id once an account is opened."""
 
 import uuid
+from typing import Annotated
 
-from fastapi import Depends, Query, Request, status
+from fastapi import Depends, Path, Query, Request, status
 
 from branchflow_contracts import CustomerTier
 from branchflow_runtime import access
@@ -18,6 +19,7 @@ from branchflow_runtime.auth.fastapi import (
 from branchflow_runtime.http_errors import service_router
 from branchflow_runtime.privacy import local_time, mask_name, mask_phone
 from identify import handlers, labels, views
+from identify.domain.prospect import prospect_id_for
 from identify.entrypoints.api import check_channel
 from identify.entrypoints.disclosure import sees_prospect_contact
 from identify.entrypoints.schemas import (
@@ -35,6 +37,21 @@ from identify.entrypoints.schemas import (
 # (Action.RECORD_OBSERVATION); reading one is for those who serve customers (Data.GUIDANCE), the
 # tier for those who may read tiers, the contact unmasked as ``disclosure`` says.
 router = service_router(tags=["prospects"])
+
+# a walk-in's id: derived from the phone (P + 12 hex digits), or a UUID (recorded without a
+# phone, or before ids were derived)
+ProspectId = Annotated[
+    str,
+    Path(
+        pattern=r"^(P[0-9A-F]{12}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$",
+        description="P + 12 hex digits (derived from the phone), or a UUID",
+    ),
+]
+
+
+def _stored_id(prospect_id: str) -> str:
+    """A UUID as it is stored (lower case); a derived id as it is."""
+    return prospect_id if prospect_id.startswith("P") else str(uuid.UUID(prospect_id))
 
 
 def _container(request: Request):
@@ -62,6 +79,7 @@ async def record_prospect(
         channel=body.channel,
         purpose=body.purpose,
         has_time=body.customer_has_time,
+        prospect_id=prospect_id_for(body.phone, c.settings.prospect_id_key.get_secret_value()),
     )
     identification = await handlers.record_prospect(cmd, c.unit_of_work(), c.rules)
     return ProspectRecordedOut(
@@ -78,10 +96,10 @@ async def record_prospect(
     summary="A prospect; name and phone masked unless you recorded or follow them up",
 )
 async def get_prospect(
-    prospect_id: uuid.UUID, request: Request, staff: Staff = Depends(require_reading(Data.GUIDANCE))
+    prospect_id: ProspectId, request: Request, staff: Staff = Depends(require_reading(Data.GUIDANCE))
 ) -> ProspectOut:
     async with _container(request).engine.connect() as conn:
-        row = await views.prospect(conn, str(prospect_id))
+        row = await views.prospect(conn, _stored_id(prospect_id))
     if row is None:
         raise missing_or_out_of_reach(staff, Data.GUIDANCE, _prospect(prospect_id))
     check_read(staff, Data.GUIDANCE, branch_id=row.branch_id)
@@ -112,13 +130,14 @@ async def list_prospects(
     summary="The prospect opened an account: link them to the customer id; their identifications follow",
 )
 async def link_prospect(
-    prospect_id: uuid.UUID,
+    prospect_id: ProspectId,
     body: LinkIn,
     request: Request,
     staff: Staff = Depends(require_permission(Action.RECORD_OBSERVATION)),
 ) -> LinkOut:
     c = _container(request)
-    cmd = handlers.LinkProspect(str(prospect_id), body.customer_id, staff.staff_id)
+    prospect_id = _stored_id(prospect_id)
+    cmd = handlers.LinkProspect(prospect_id, body.customer_id, staff.staff_id)
 
     def may_link(branch_id: str) -> bool:
         return access.may_do(staff, Action.RECORD_OBSERVATION, branch_id=branch_id)
@@ -127,9 +146,7 @@ async def link_prospect(
         rerating = await handlers.link_prospect(cmd, c.unit_of_work(), c.rules, may_link)
     except handlers.ProspectNotFound:
         raise missing_or_out_of_reach(staff, Data.GUIDANCE, _prospect(prospect_id)) from None
-    return LinkOut(
-        prospect_id=str(prospect_id), customer_id=body.customer_id, tier_changed=rerating is not None
-    )
+    return LinkOut(prospect_id=prospect_id, customer_id=body.customer_id, tier_changed=rerating is not None)
 
 
 def _prospect(prospect_id) -> str:

@@ -6,7 +6,12 @@ from fastapi.responses import JSONResponse
 
 from identify import labels
 from identify.domain.refusals import Refused
-from identify.handlers import CustomerOfAnotherBranch, ProspectAlreadyLinked, ProspectNotFound
+from identify.handlers import (
+    CustomerOfAnotherBranch,
+    ProspectAlreadyLinked,
+    ProspectIsCustomer,
+    ProspectNotFound,
+)
 
 
 class ChannelNotForRole(Refused):
@@ -19,6 +24,7 @@ REFUSAL_STATUS: dict[type[Refused], int] = {
     ProspectNotFound: status.HTTP_404_NOT_FOUND,
     ProspectAlreadyLinked: status.HTTP_409_CONFLICT,
     CustomerOfAnotherBranch: status.HTTP_409_CONFLICT,
+    ProspectIsCustomer: status.HTTP_409_CONFLICT,
 }
 
 

@@ -372,7 +372,9 @@ class ProspectIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, Field(min_length=1, max_length=128, pattern=_PLAIN)]
-    phone: str | None = Field(default=None, pattern=r"^\+?[0-9 -]{7,20}$")
+    # 7 to 20 digits, spaced or dashed as people type them: the prospect id is derived from the
+    # digits (branchflow_contracts.normalize_phone)
+    phone: str | None = Field(default=None, pattern=r"^\+?[0-9](?:[ -]?[0-9]){6,19}$")
     channel: Channel = Channel.BRANCH
     purpose: VisitPurpose = VisitPurpose.OTHER
     customer_has_time: bool | None = None
