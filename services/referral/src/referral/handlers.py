@@ -3,7 +3,7 @@ act is ``referral.access``; these functions load, decide, and store state and it
 unit of work. A request repeated after a lost answer (same form id, same confirmation) changes
 nothing and publishes nothing: a client may always retry."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 
 from branchflow_contracts import (
@@ -26,6 +26,7 @@ from referral.domain.business_day import BusinessDay, reconcile
 from referral.domain.counts import count_by_staff
 from referral.domain.filing import check_filing
 from referral.domain.follow_up import Analysis, Appointment, Attempt, FollowUpEntry, PlannedContact
+from referral.domain.linking import Held, Merged, merge
 from referral.domain.marketing import ActivityKind, MarketingActivity
 from referral.domain.not_premium import NotPremiumBlock
 from referral.domain.people import Prospect, Subject
@@ -47,8 +48,13 @@ Person = str | Prospect
 
 
 async def _subject(uow: UnitOfWork, person: Person) -> Subject:
+    """A walk-in identify has linked to a customer id is the customer. Locked before the link is
+    read, so that a link being applied meanwhile either is seen or moves this form too."""
     if isinstance(person, Prospect):
-        return Subject(prospect_id=await uow.repo.prospect_id_for(person))
+        prospect_id = await uow.repo.prospect_id_for(person)
+        await uow.repo.lock_person(prospect_id)
+        customer_id = await uow.repo.customer_linked_to(prospect_id)
+        return Subject(customer_id=customer_id, prospect_id=prospect_id)
     return Subject(customer_id=person)
 
 
@@ -458,6 +464,71 @@ async def record_rerating(event: Rerated, uow: UnitOfWork) -> bool:
             await uow.repo.save_block(block)
         await uow.commit()
     return lifted
+
+
+@dataclass(frozen=True)
+class Linked:
+    """What the service needs of a ``customer.prospect-linked`` event."""
+
+    event_id: str
+    topic: str
+    prospect_id: str
+    customer_id: str
+    branch_id: str
+    linked_by: str
+    linked_at: datetime
+
+
+async def link_prospect(event: Linked, uow: UnitOfWork, at: datetime) -> Merged | None:
+    """identify linked a walk-in to a customer id: what is held under the prospect id becomes the
+    customer's, in one transaction (``referral.domain.linking``); a form then filed for the
+    customer id, or by the walk-in's phone, meets the not-premium rule judged while they were a
+    prospect, and identify is told of that verdict under the customer id. A redelivered event,
+    or a second link of one prospect (the first stands), changes nothing. Returns what changed."""
+    async with uow:
+        if not await uow.first_delivery(event.event_id, event.topic):
+            return None
+        repo, prospect_id, customer_id = uow.repo, event.prospect_id, event.customer_id
+        for key in sorted({prospect_id, customer_id}):
+            await repo.lock_person(key)
+        if not await repo.add_link(
+            prospect_id, customer_id, event.branch_id, event.linked_by, event.linked_at
+        ):
+            await uow.commit()  # remember the event
+            return None
+        merged = merge(
+            await _held(repo, prospect_id),
+            await _held(repo, customer_id),
+            prospect_id=prospect_id,
+            customer_id=customer_id,
+            by=event.linked_by,
+            at=at,
+        )
+        if merged.withdrawn is not None:
+            await repo.save_referral(merged.withdrawn)
+        if merged.closed is not None:
+            await repo.save_entry(merged.closed)
+        await repo.move_person(prospect_id, customer_id)
+        if merged.closed is not None:
+            closed = replace(merged.closed, subject=merged.closed.subject.linked_to(customer_id))
+            uow.emit(closed.abandoned_event(), key=customer_id)
+        await repo.delete_block(prospect_id)
+        if merged.block is not None:
+            await repo.save_block(merged.block)
+            if merged.block_moved and merged.block.blocks(at):
+                judged_in = await repo.get_referral(merged.block.referral_id)
+                branch_id = judged_in.branch_id if judged_in else event.branch_id
+                uow.emit(merged.block.judged_event(branch_id=branch_id), key=customer_id)
+        await uow.commit()
+    return merged
+
+
+async def _held(repo, person_key: str) -> Held:
+    return Held(
+        open_form=await repo.open_referral_of(person_key),
+        active_entry=await repo.active_entry_of(person_key),
+        block=await repo.get_block(person_key),
+    )
 
 
 # the follow-up register

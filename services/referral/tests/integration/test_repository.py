@@ -18,6 +18,7 @@ from branchflow_contracts import (
 )
 from branchflow_runtime.auth import Role, Staff
 from branchflow_runtime.database import create_engine, migrate
+from branchflow_runtime.settings import DEV_PROSPECT_ID_KEY
 from referral.adapters.tables import register_reads
 from referral.domain.business_day import DayStatus
 from referral.domain.follow_up import Analysis, Attempt, FollowUpEntry
@@ -28,6 +29,8 @@ from referral.domain.referral import AgreedContact, Referral
 from referral.domain.rules import ReferralRules
 from referral.domain.suggestion import Suggestion
 from referral.unit_of_work import sql_unit_of_work
+
+KEY = DEV_PROSPECT_ID_KEY
 
 pytestmark = pytest.mark.connected
 
@@ -130,9 +133,9 @@ async def test_what_the_filing_rules_need_comes_in_one_query_per_kind(engine):
 
 async def test_one_prospect_id_per_phone_number(engine):
     async with sql_unit_of_work(engine) as uow:
-        first = await uow.repo.prospect_id_for(Prospect.of("李明", "139 0000 1111"))
-        again = await uow.repo.prospect_id_for(Prospect.of("李 明", "13900001111"))
-        other = await uow.repo.prospect_id_for(Prospect.of("李明", "13900002222"))
+        first = await uow.repo.prospect_id_for(Prospect.of("李明", "139 0000 1111", key=KEY))
+        again = await uow.repo.prospect_id_for(Prospect.of("李 明", "13900001111", key=KEY))
+        other = await uow.repo.prospect_id_for(Prospect.of("李明", "13900002222", key=KEY))
         await uow.commit()
     assert first == again != other
     assert first.startswith("P") and len(first) == 13

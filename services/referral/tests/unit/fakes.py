@@ -8,12 +8,12 @@ from datetime import date
 from referral.domain.counts import CountedForm
 from referral.domain.filing import FilingState
 from referral.domain.follow_up import CLOSED_STATUSES
-from referral.domain.people import new_prospect_id
 
 
 class FakeRepository:
     def __init__(self) -> None:
         self.prospects: dict[str, str] = {}  # phone → prospect id
+        self.links: dict[str, str] = {}  # prospect id → customer id
         self.referrals: dict[str, object] = {}
         self.suggestions: dict[str, object] = {}
         self.days: dict[tuple[str, date], object] = {}
@@ -30,7 +30,35 @@ class FakeRepository:
         pass
 
     async def prospect_id_for(self, prospect):
-        return self.prospects.setdefault(prospect.phone, new_prospect_id())
+        return self.prospects.setdefault(prospect.phone, prospect.prospect_id)
+
+    async def customer_linked_to(self, prospect_id):
+        return self.links.get(prospect_id)
+
+    async def add_link(self, prospect_id, customer_id, branch_id, by, at):
+        if prospect_id in self.links:
+            return False
+        self.links[prospect_id] = customer_id
+        return True
+
+    async def move_person(self, prospect_id, customer_id):
+        for held in (self.referrals, self.entries):
+            for thing in held.values():
+                if thing.subject.key == prospect_id:
+                    thing.subject = thing.subject.linked_to(customer_id)
+        taken = {
+            (s.branch_id, s.business_day) for s in self.suggestions.values() if s.customer_id == customer_id
+        }
+        for s in self.suggestions.values():
+            if s.customer_id == prospect_id and (s.branch_id, s.business_day) not in taken:
+                s.customer_id = customer_id
+        for activity in self.activities.values():
+            for p in activity.participants:
+                if p.subject.prospect_id == prospect_id:
+                    p.subject = p.subject.linked_to(customer_id)
+
+    async def delete_block(self, person_key):
+        self.blocks.pop(person_key, None)
 
     async def get_referral(self, referral_id):
         return copy.deepcopy(self.referrals.get(referral_id))

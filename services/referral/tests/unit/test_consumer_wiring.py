@@ -122,3 +122,41 @@ async def test_a_rerating_to_a_higher_tier_lifts_the_not_premium_block():
     blocks = container.uow.committed.blocks
     assert blocks["UP1"].lifted_at is not None
     assert blocks["DOWN1"].lifted_at is None
+
+
+def prospect_linked(prospect_id: str, customer_id: str) -> bytes:
+    return json.dumps(
+        {
+            "prospect_id": prospect_id,
+            "customer_id": customer_id,
+            "branch_id": "BR001",
+            "linked_by": "lm-1",
+            "linked_at": datetime.now(UTC).isoformat(),
+        }
+    ).encode()
+
+
+async def test_a_link_is_applied_once_and_a_bad_one_is_dead_lettered():
+    container = FakeContainer()
+    broker, _ = build_broker(ReferralSettings(consumer_max_attempts=2), container)
+    parked = []
+
+    @broker.subscriber(dead_letter_topic(Topic.CUSTOMER_PROSPECT_LINKED))
+    async def dead_letters(body: Any, message: KafkaMessage) -> None:
+        parked.append(message.headers)
+
+    once = ce_headers() | {"ce_type": "bank.branch.customer.prospect-linked.v1"}
+    async with TestKafkaBroker(broker) as test_broker:
+        for _ in range(2):  # redelivered
+            await test_broker.publish(
+                prospect_linked("PAB813C8177C4", "C1"), Topic.CUSTOMER_PROSPECT_LINKED, headers=once
+            )
+        await test_broker.publish(  # a prospect id is no customer id
+            prospect_linked("PAB813C8177C4", "P0123456789AB"),
+            Topic.CUSTOMER_PROSPECT_LINKED,
+            headers=ce_headers(),
+        )
+
+    assert container.uow.committed.links == {"PAB813C8177C4": "C1"}
+    assert container.uow.commits == 1
+    assert [h["x-dlq-error-type"] for h in parked] == ["ValidationError"]

@@ -18,6 +18,7 @@ from branchflow_contracts import (
     ReferralStatus,
 )
 from branchflow_runtime.auth import Role, Staff
+from branchflow_runtime.settings import DEV_PROSPECT_ID_KEY
 from referral import handlers
 from referral.access import Forbidden
 from referral.domain.business_day import DayStatus
@@ -28,6 +29,8 @@ from referral.domain.rules import ReferralRules
 from referral.domain.suggestion import SuggestionStatus
 
 from .fakes import FakeUnitOfWork
+
+KEY = DEV_PROSPECT_ID_KEY
 
 RULES = ReferralRules()
 DAY = date(2026, 11, 23)
@@ -106,10 +109,10 @@ async def test_a_retried_filing_files_nothing_twice(uow):
 
 
 async def test_a_walk_in_prospect_keeps_one_id_per_phone(uow):
-    first = await file(uow, person=Prospect.of("王先生", "138-0000-1234"))
+    first = await file(uow, person=Prospect.of("王先生", "138-0000-1234", key=KEY))
     assert first.subject.prospect_id.startswith("P") and first.subject.customer_id is None
     with pytest.raises(Refused) as refused:
-        await file(uow, person=Prospect.of("王先生", "13800001234"), staff=TELLER_2)
+        await file(uow, person=Prospect.of("王先生", "13800001234", key=KEY), staff=TELLER_2)
     assert refused.value.code is Refusal.ALREADY_REFERRED
     assert uow.published[0][1] == first.subject.prospect_id
 

@@ -5,11 +5,14 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from branchflow_contracts import ContactWay, ReferralSource, ReferralStatus
+from branchflow_contracts import ContactWay, ReferralSource, ReferralStatus, derive_prospect_id
+from branchflow_runtime.settings import DEV_PROSPECT_ID_KEY
 from referral.domain.marketing import ActivityKind, MarketingActivity, ParticipantRole
 from referral.domain.people import Prospect, Subject
 from referral.domain.referral import AgreedContact
 from referral.domain.refusals import Invalid, NotFound, Refusal, Refused
+
+KEY = DEV_PROSPECT_ID_KEY
 
 AT = datetime(2026, 11, 21, 6, 0, tzinfo=UTC)
 COMMON = {
@@ -136,7 +139,9 @@ def test_activities_refuse_what_cannot_be_right():
 
 
 def test_a_prospect_phone_is_normalized_and_checked():
-    assert Prospect.of(" 李明 ", "138 1234-5678") == Prospect("李明", "13812345678")
+    assert Prospect.of(" 李明 ", "138 1234-5678", key=KEY) == Prospect(
+        "李明", "13812345678", derive_prospect_id("13812345678", KEY)
+    )
     with pytest.raises(Invalid) as wrong:
-        Prospect.of("李明", "call me")
+        Prospect.of("李明", "call me", key=KEY)
     assert wrong.value.field == "phone"

@@ -5,8 +5,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from branchflow_contracts import ContactWay, MarketingResult, ReferralSource, ReferralStatus, is_prospect_id
-from referral.domain.people import Subject, new_prospect_id
+from branchflow_contracts import (
+    ContactWay,
+    MarketingResult,
+    ReferralSource,
+    ReferralStatus,
+    derive_prospect_id,
+    is_prospect_id,
+)
+from referral.domain.people import Prospect, Subject
 from referral.domain.referral import AgreedContact, Referral
 from referral.domain.refusals import Invalid, Refusal, Refused
 
@@ -157,14 +164,16 @@ def test_the_filed_event_carries_the_person_key_and_no_tier():
     assert "tier" not in event.model_dump() and "score" not in event.model_dump()
 
 
-def test_a_subject_is_a_customer_or_a_prospect():
+def test_a_subject_is_a_customer_or_a_prospect_or_a_walk_in_since_linked():
     with pytest.raises(Invalid):
         Subject()
-    with pytest.raises(Invalid):
-        Subject(customer_id="C1", prospect_id="P1")
     assert Subject(prospect_id="P1").key == "P1"
+    linked = Subject(prospect_id="P1").linked_to("C1")
+    assert (linked.key, linked.prospect_id) == ("C1", "P1")  # the name and phone given stay on it
 
 
-def test_a_new_prospect_id_is_one_the_contracts_tell_from_a_customer_id():
+def test_a_prospect_id_is_one_the_contracts_tell_from_a_customer_id():
     """Other services (identify) read the key of a verdict with ``is_prospect_id``."""
-    assert all(is_prospect_id(new_prospect_id()) for _ in range(20))
+    prospect = Prospect.of("王先生", "13800001234", key="k")
+    assert is_prospect_id(prospect.prospect_id)
+    assert prospect.prospect_id == derive_prospect_id("13800001234", "k")  # identify's id of them

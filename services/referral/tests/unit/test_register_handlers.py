@@ -21,6 +21,7 @@ from branchflow_contracts import (
     Verdict,
 )
 from branchflow_runtime.auth import Role, Staff
+from branchflow_runtime.settings import DEV_PROSPECT_ID_KEY
 from referral import handlers
 from referral.access import Forbidden
 from referral.domain.marketing import ActivityKind
@@ -32,6 +33,8 @@ from referral.domain.rules import ReferralRules
 from .fakes import FakeUnitOfWork
 from .test_handlers import AT, WM, file, filing
 from .test_rules_and_periods import FakeCalendar
+
+KEY = DEV_PROSPECT_ID_KEY
 
 RULES = ReferralRules()
 LATER = AT + timedelta(days=1)
@@ -192,7 +195,7 @@ async def test_a_seminar_handover_files_a_pending_referral_and_opens_the_manager
             date(2026, 11, 21),
             topic="Planning for retirement",
             place="Wealth centre",
-            attendees=(("C1", (Prospect.of("赵女士", "13700001111"),)),),
+            attendees=(("C1", (Prospect.of("赵女士", "13700001111", key=KEY),)),),
         ),
         uow,
     )

@@ -26,6 +26,7 @@ from referral.adapters.tables import (
     monthly_summaries,
     not_premium_blocks,
     planned_contacts,
+    prospect_links,
     prospects,
     referrals,
     register_reads,
@@ -37,7 +38,7 @@ from referral.domain.filing import FilingState
 from referral.domain.follow_up import Analysis, Appointment, Attempt, FollowUpEntry, PlannedContact
 from referral.domain.marketing import ActivityKind, MarketingActivity, Participant, ParticipantRole
 from referral.domain.not_premium import NotPremiumBlock
-from referral.domain.people import Prospect, Subject, new_prospect_id
+from referral.domain.people import Prospect, Subject
 from referral.domain.periods import branch_day
 from referral.domain.referral import OPEN_STATUSES, AgreedContact, Referral
 from referral.domain.suggestion import Suggestion, SuggestionStatus
@@ -48,6 +49,13 @@ ACTIVE_ENTRY_STATUSES = (FollowUpStatus.OPEN, FollowUpStatus.ABANDON_PROPOSED)
 class ReferralRepository(Protocol):
     async def lock_person(self, person_key: str) -> None: ...
     async def prospect_id_for(self, prospect: Prospect) -> str: ...
+    # a walk-in linked to a customer id (customer.prospect-linked)
+    async def customer_linked_to(self, prospect_id: str) -> str | None: ...
+    async def add_link(
+        self, prospect_id: str, customer_id: str, branch_id: str, by: str, at: datetime
+    ) -> bool: ...
+    async def move_person(self, prospect_id: str, customer_id: str) -> None: ...
+    async def delete_block(self, person_key: str) -> None: ...
     # forms
     async def get_referral(self, referral_id: str) -> Referral | None: ...
     async def state_for_filing(self, referrals: list[Referral]) -> FilingState: ...
@@ -358,10 +366,11 @@ class SqlReferralRepository:
         await self.connection.execute(_LOCK_PEOPLE, {"keys": sorted(set(person_keys))})
 
     async def prospect_id_for(self, prospect: Prospect) -> str:
-        """The prospect id of this phone number, made on its first use."""
+        """The prospect id of this phone number: the one derived from it, kept with the name and
+        phone on its first use; a phone kept before ids were derived keeps the id it had."""
         inserted = await self._first(
             insert(prospects)
-            .values(prospect_id=new_prospect_id(), phone=prospect.phone, name=prospect.name)
+            .values(prospect_id=prospect.prospect_id, phone=prospect.phone, name=prospect.name)
             .on_conflict_do_nothing(index_elements=["phone"])
             .returning(prospects.c.prospect_id)
         )
@@ -369,6 +378,73 @@ class SqlReferralRepository:
             return inserted.prospect_id
         row = await self._first(sa.select(prospects.c.prospect_id).where(prospects.c.phone == prospect.phone))
         return row.prospect_id
+
+    # a walk-in linked to a customer id
+
+    async def customer_linked_to(self, prospect_id: str) -> str | None:
+        row = await self._first(
+            sa.select(prospect_links.c.customer_id).where(prospect_links.c.prospect_id == prospect_id)
+        )
+        return None if row is None else row.customer_id
+
+    async def add_link(
+        self, prospect_id: str, customer_id: str, branch_id: str, by: str, at: datetime
+    ) -> bool:
+        """Keep the link; False if the prospect was linked before (the first link stands)."""
+        inserted = await self._first(
+            insert(prospect_links)
+            .values(
+                prospect_id=prospect_id,
+                customer_id=customer_id,
+                branch_id=branch_id,
+                linked_by=by,
+                linked_at=at,
+            )
+            .on_conflict_do_nothing()
+            .returning(prospect_links.c.prospect_id)
+        )
+        return inserted is not None
+
+    async def move_person(self, prospect_id: str, customer_id: str) -> None:
+        """What is kept under the prospect id becomes the customer's: forms and register entries
+        (the prospect id stays beside the customer id, for the name and phone given), the day's
+        suggestions and marketing participants. Counts are counted from the forms."""
+        for table in (referrals, follow_ups):
+            await self.connection.execute(
+                sa.update(table)
+                .where(table.c.person_key == prospect_id)
+                .values(person_key=customer_id, customer_id=customer_id)
+            )
+        # a suggestion is per customer and day: one the customer has already that day stays alone
+        s, other = suggestions.c, suggestions.alias("other")
+        await self.connection.execute(
+            sa.update(suggestions)
+            .where(
+                s.customer_id == prospect_id,
+                ~sa.exists().where(
+                    other.c.branch_id == s.branch_id,
+                    other.c.business_day == s.business_day,
+                    other.c.customer_id == customer_id,
+                ),
+            )
+            .values(customer_id=customer_id)
+        )
+        rows = await self.connection.execute(
+            sa.select(marketing_activities).where(
+                marketing_activities.c.participants.contains([{"prospect_id": prospect_id}])
+            )
+        )
+        for row in rows.all():
+            activity = activity_from_row(row)
+            for participant in activity.participants:
+                if participant.subject.prospect_id == prospect_id:
+                    participant.subject = participant.subject.linked_to(customer_id)
+            await self.save_activity(activity)
+
+    async def delete_block(self, person_key: str) -> None:
+        await self.connection.execute(
+            sa.delete(not_premium_blocks).where(not_premium_blocks.c.person_key == person_key)
+        )
 
     # forms
 

@@ -24,6 +24,20 @@ prospects = sa.Table(
     _now(),
 )
 
+# walk-ins identify linked to the customer id of the account they opened (customer.prospect-linked):
+# what was held under the prospect id is the customer's, and a form filed by the walk-in's phone
+# from then on is the customer's. The first link of a prospect stands.
+prospect_links = sa.Table(
+    "prospect_links",
+    metadata,
+    sa.Column("prospect_id", sa.Text, primary_key=True),
+    sa.Column("customer_id", sa.Text, nullable=False, index=True),
+    sa.Column("branch_id", sa.Text, nullable=False),
+    sa.Column("linked_by", sa.Text, nullable=False),
+    sa.Column("linked_at", sa.DateTime(timezone=True), nullable=False),
+    _now(),
+)
+
 referrals = sa.Table(
     "referrals",
     metadata,

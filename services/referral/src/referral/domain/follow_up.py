@@ -240,6 +240,11 @@ class FollowUpEntry:
             made_at=made_at,
         )
 
+    def close_as_duplicate(self, *, by: str, at: datetime) -> None:
+        """A second active entry of one person, found when a walk-in was linked to the customer
+        id that had one: abandoned, its history kept (``referral.domain.linking``)."""
+        self.status, self.closed_by, self.closed_at = FollowUpStatus.ABANDONED, by, at
+
     def abandoned_event(self) -> FollowUpAbandoned:
         return FollowUpAbandoned(
             entry_id=self.entry_id,

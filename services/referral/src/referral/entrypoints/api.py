@@ -19,6 +19,7 @@ from branchflow_runtime.http_errors import service_router
 from branchflow_runtime.privacy import local_time, mask_name, mask_phone
 from referral import access, handlers, register, views
 from referral.adapters.repository import referral_from_row, referral_row, suggestion_from_row
+from referral.domain import linking
 from referral.domain.business_day import reconcile
 from referral.domain.counts import count_by_staff
 from referral.domain.follow_up import Analysis
@@ -68,6 +69,7 @@ from referral.entrypoints.schemas import (
     ThanksIn,
     VerdictIn,
 )
+from referral.labels import say
 
 REFUSALS = {409: {"model": RefusalOut, "description": "the state forbids it; `detail` says why"}}
 router = service_router(responses=REFUSALS)
@@ -87,10 +89,11 @@ def _today() -> date:
     return datetime.now(BRANCH_ZONE).date()
 
 
-def _person(value: PersonIn) -> str | Prospect:
+def _person(value: PersonIn, request: Request) -> str | Prospect:
     if value.customer_id is not None:
         return value.customer_id
-    return Prospect.of(value.prospect.name, value.prospect.phone)
+    key = _container(request).settings.prospect_id_key.get_secret_value()
+    return Prospect.of(value.prospect.name, value.prospect.phone, key=key)
 
 
 def _contact(value: ContactIn | None) -> AgreedContact | None:
@@ -113,6 +116,12 @@ def _person_out(customer_id, prospect_id, name, phone, *, sees: bool) -> PersonO
         phone=mask_phone(phone) if masked else phone,
         personal_data_masked=masked,
     )
+
+
+def _withdrawal_reason(reason: str | None) -> str | None:
+    """As the filer wrote it, or, for a form withdrawn when a walk-in was linked, why."""
+    params = linking.duplicate_of(reason)
+    return reason if params is None else say(linking.DUPLICATE_FORM_TEXT, params)
 
 
 def _referral_out(row, staff: Staff) -> ReferralOut:
@@ -145,7 +154,7 @@ def _referral_out(row, staff: Staff) -> ReferralOut:
         closed_by=row.closed_by,
         closed_at=row.closed_at,
         entry_id=None if row.entry_id is None else str(row.entry_id),
-        withdrawal_reason=row.withdrawal_reason,
+        withdrawal_reason=_withdrawal_reason(row.withdrawal_reason),
     )
 
 
@@ -207,7 +216,7 @@ async def file_referral(
         handlers.FileReferral(
             staff=staff,
             at=at,
-            person=_person(body),
+            person=_person(body, request),
             source=body.source or next(iter(sources)),
             status=ReferralStatus(body.status),
             wealth_manager_id=body.wealth_manager_id,
@@ -965,7 +974,7 @@ async def record_introduction(
         kind=ActivityKind.INTRODUCTION,
         day=body.day,
         introducer_customer_id=body.introducer_customer_id,
-        introduced=tuple(_person(p) for p in body.introduced),
+        introduced=tuple(_person(p, request) for p in body.introduced),
     )
 
 
@@ -984,7 +993,7 @@ async def record_field_visit(
         kind=ActivityKind.FIELD_VISIT,
         day=body.day,
         place=body.place,
-        met=tuple(_person(p) for p in body.met),
+        met=tuple(_person(p, request) for p in body.met),
     )
 
 
@@ -1004,7 +1013,9 @@ async def record_seminar(
         day=body.day,
         topic=body.topic,
         place=body.place,
-        attendees=tuple((_person(a), tuple(_person(f) for f in a.friends)) for a in body.attendees),
+        attendees=tuple(
+            (_person(a, request), tuple(_person(f, request) for f in a.friends)) for a in body.attendees
+        ),
     )
 
 
