@@ -260,3 +260,51 @@ async def test_reads_of_the_register_are_recorded(engine):
     async with engine.connect() as conn:
         row = (await conn.execute(sa.select(register_reads))).one()
     assert (row.read_by, row.reader_role, row.branch_id, row.via) == ("bh-1", "branch_head", "BR001", "entry")
+
+
+async def test_what_a_walk_in_holds_becomes_the_customers_when_linked(engine):
+    """move_person in SQL: forms and entries keyed by the customer id with the prospect id kept
+    beside it, the day's suggestion unless the customer has one that day, marketing participants;
+    the link kept once."""
+    walk_in = Prospect.of("钱女士", "137 0000 4444", key=KEY)
+    other_day = DAY + timedelta(days=1)
+    async with sql_unit_of_work(engine) as uow:
+        prospect_id = await uow.repo.prospect_id_for(walk_in)
+        referral = form("unused", subject=Subject(prospect_id=prospect_id))
+        await uow.repo.add_referrals([referral])
+        entry = FollowUpEntry.copied_from(referral, AT)
+        await uow.repo.add_entry(entry)
+        for day, customer in ((DAY, prospect_id), (other_day, prospect_id), (other_day, "LK1")):
+            await uow.repo.add_suggestion(Suggestion("BR003", day, customer, f"ident-{day}-{customer}", AT))
+        activity = MarketingActivity.field_visit(
+            place="Garden estate",
+            met=[Subject(prospect_id=prospect_id), Subject(customer_id="LK2")],
+            branch_id="BR003",
+            organised_by="mm-1",
+            organiser_role="marketing_manager",
+            day=DAY,
+            created_at=AT,
+        )
+        await uow.repo.add_activity(activity)
+        assert await uow.repo.add_link(prospect_id, "LK1", "BR003", "lm-1", AT)
+        await uow.repo.move_person(prospect_id, "LK1")
+        assert not await uow.repo.add_link(prospect_id, "LK9", "BR003", "lm-1", AT)  # the first stands
+        await uow.commit()
+    async with sql_unit_of_work(engine) as uow:
+        assert prospect_id == await uow.repo.prospect_id_for(walk_in)
+        assert await uow.repo.customer_linked_to(prospect_id) == "LK1"
+        moved = await uow.repo.get_referral(referral.referral_id)
+        assert moved.subject == Subject(customer_id="LK1", prospect_id=prospect_id)
+        assert (await uow.repo.open_referral_of("LK1")).referral_id == referral.referral_id
+        assert (await uow.repo.active_entry_of("LK1")).entry_id == entry.entry_id
+        assert await uow.repo.open_referral_of(prospect_id) is None
+        assert [s.customer_id for s in await uow.repo.suggestions_of_day("BR003", DAY)] == ["LK1"]
+        assert sorted(s.customer_id for s in await uow.repo.suggestions_of_day("BR003", other_day)) == [
+            "LK1",
+            prospect_id,  # the customer had one that day already
+        ]
+        met = (await uow.repo.get_activity(activity.activity_id)).participants
+        assert [p.subject for p in met] == [
+            Subject(customer_id="LK1", prospect_id=prospect_id),
+            Subject(customer_id="LK2"),
+        ]
