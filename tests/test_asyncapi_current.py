@@ -14,7 +14,7 @@ def test_identify_document_names_its_channels_and_payloads():
     assert doc["asyncapi"] == "3.0.0"
     addresses = {channel["address"] for channel in doc["channels"].values()}
     consumed = {"core.transaction-posted", "customer.judged-not-premium", "customer.referred"}
-    assert {"customer.identified", "customer.rerated"} | consumed == addresses
+    assert {"customer.identified", "customer.rerated", "customer.prospect-linked"} | consumed == addresses
     schemas = str(doc["components"]["schemas"])
     assert all(name in schemas for name in ("CustomerIdentified", "CustomerJudgedNotPremium"))
     assert set(SERVICES) == {p.parent.name for p in map(committed_path, SERVICES)}
@@ -25,7 +25,7 @@ def test_referral_document_names_every_event_it_publishes_and_what_it_consumes()
 
     doc = yaml.safe_load(generate("referral"))
     addresses = {channel["address"] for channel in doc["channels"].values()}
-    consumed = {"customer.identified", "customer.rerated"}
+    consumed = {"customer.identified", "customer.rerated", "customer.prospect-linked"}
     assert {str(contract.topic) for contract in REFERRAL_EVENTS} | consumed == addresses
     schemas = str(doc["components"]["schemas"])
     assert all(contract.__name__ in schemas for contract in REFERRAL_EVENTS)
