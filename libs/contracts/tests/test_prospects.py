@@ -15,6 +15,23 @@ def test_the_same_phone_however_typed_is_the_same_prospect():
     assert is_prospect_id(one)
 
 
+@pytest.mark.parametrize(
+    ("typed", "dialled"),
+    [
+        ("+86 139 0000 1111", "13900001111"),
+        ("0086-139-0000-1111", "13900001111"),
+        ("8613900001111", "13900001111"),
+        ("139.0000.1111", "13900001111"),
+        ("+86 10 8888 8888", "01088888888"),
+        ("(010) 8888-8888", "01088888888"),
+        ("+852 9123 4567", "+85291234567"),  # not China's: kept international
+    ],
+)
+def test_a_chinese_number_with_or_without_the_country_code_is_one_person(typed, dialled):
+    assert normalize_phone(typed) == dialled
+    assert derive_prospect_id(typed, "key") == derive_prospect_id(dialled, "key")
+
+
 def test_another_phone_or_another_key_is_another_id():
     assert derive_prospect_id("13900001111", "key") != derive_prospect_id("13900001112", "key")
     assert derive_prospect_id("13900001111", "key") != derive_prospect_id("13900001111", "other key")

@@ -24,7 +24,8 @@ from branchflow_contracts.referral import is_prospect_id
 from branchflow_contracts.topics import Topic
 
 _PHONE = re.compile(r"^\+?[0-9]{7,20}$")
-_TYPED_SEPARATORS = re.compile(r"[\s-]")
+_TYPED_SEPARATORS = re.compile(r"[\s\-().]")
+_CHINA_PREFIXES = ("+86", "0086")
 _ID_HEX_DIGITS = 12
 
 
@@ -34,7 +35,23 @@ def normalize_phone(raw: str) -> str:
     phone = _TYPED_SEPARATORS.sub("", raw)
     if not _PHONE.fullmatch(phone):
         raise ValueError(f"not a phone number (7 to 20 digits, an optional leading +): {raw!r}")
-    return phone
+    return _as_dialled_in_china(phone)
+
+
+def _as_dialled_in_china(phone: str) -> str:
+    """A Chinese number in the form dialled in China, so that ``+86 139…``, ``0086 139…`` and
+    ``139…`` are one person: a mobile (11 digits from 1) as it is, a landline with its trunk 0
+    (``+86 10 8888 8888`` → ``01088888888``). Other countries' numbers keep their ``+``."""
+    national = next((phone[len(p) :] for p in _CHINA_PREFIXES if phone.startswith(p)), None)
+    if national is None and len(phone) == 13 and phone.startswith("861"):
+        national = phone[2:]  # 86 and a mobile, the + left out
+    if national is None:
+        return phone
+    return national if _is_mobile(national) else "0" + national.lstrip("0")
+
+
+def _is_mobile(national: str) -> bool:
+    return len(national) == 11 and national.startswith("1")
 
 
 def derive_prospect_id(phone: str, key: bytes | str) -> str:
