@@ -25,7 +25,6 @@ from branchflow_contracts import (
     SignalCategory,
     TransactionPosted,
     is_higher_tier,
-    is_prospect_id,
 )
 from branchflow_runtime.messaging.outbox import current_trace_carrier
 from branchflow_runtime.telemetry import current_trace_id
@@ -358,13 +357,18 @@ async def record_prospect(cmd: RecordProspect, uow: UnitOfWork, rules: RatingRul
             recorded_at=now,
         )
         rating = rate(prospect.facts, prospect.signals, rules, now)
+        verdict = (await uow.repo.get_verdicts([prospect.prospect_id])).get(prospect.prospect_id)
         identification = Identification(
             customer_id=None,
             prospect_id=prospect.prospect_id,
             branch_id=cmd.branch_id,
             channel=cmd.channel,
             rating=rating,
-            guidance=guide(rating.tier, Visit(cmd.purpose, has_time=cmd.has_time)),
+            guidance=guide(
+                rating.tier,
+                Visit(cmd.purpose, has_time=cmd.has_time),
+                wealth_manager_followed_up=_followed_up(verdict, None, now),
+            ),
             reason="observation",
             signals=cmd.signals,
             identified_by=cmd.observed_by,
@@ -528,20 +532,17 @@ async def record_not_premium_verdict(
     """A wealth manager judged the customer not premium (the referral service's event): from now
     on, while the verdict holds, guidance for them calls no wealth manager. The verdict is kept
     whether or not identify knows the customer yet. Returns it when it became the customer's
-    verdict; None when it changes nothing: redelivered, earlier than the one kept, or about a
-    walk-in the referral service knows by its own prospect id — nobody here is known by that id
-    (a walk-in's identifications carry identify's own prospect id, and the event no phone), so
-    the referral service's own refusal is what keeps that walk-in from being referred again."""
+    verdict; None when it changes nothing: redelivered, or earlier than the one kept. A walk-in's
+    verdict is keyed by their prospect id, which is identify's id of them too (one derived from the
+    phone): their next visit's guidance calls no wealth manager either."""
     async with uow:
         if not await uow.first_delivery(event_id, str(event.topic)):
             return None
-        verdict = None
-        if not is_prospect_id(event.customer_id):
-            verdict = NotPremiumVerdict.of(event)
-            current = (await uow.repo.get_verdicts([verdict.customer_id])).get(verdict.customer_id)
-            if verdict.replaces(current):
-                await uow.repo.save_verdict(verdict)
-            else:
-                verdict = None
+        verdict = NotPremiumVerdict.of(event)
+        current = (await uow.repo.get_verdicts([verdict.customer_id])).get(verdict.customer_id)
+        if verdict.replaces(current):
+            await uow.repo.save_verdict(verdict)
+        else:
+            verdict = None
         await uow.commit()  # remember the event, whatever it changed
     return verdict

@@ -1,6 +1,7 @@
 """Use cases with a fake unit of work (no database, no broker) and the tests' own rules."""
 
 import tomllib
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -208,12 +209,6 @@ async def test_a_verdict_on_a_customer_identify_does_not_know_yet_is_honoured_at
     assert not first.guidance.call_wealth_manager
 
 
-async def test_a_verdict_keyed_by_the_referral_services_prospect_id_changes_nothing_here():
-    uow = FakeUnitOfWork()
-    assert await handlers.record_not_premium_verdict(judged("P0123456789AB"), "v-p", uow) is None
-    assert uow.repo.verdicts == {} and "v-p" in uow.seen
-
-
 async def test_the_verdict_ends_at_its_date():
     uow = FakeUnitOfWork()
     await handlers.record_not_premium_verdict(
@@ -403,6 +398,15 @@ def walk_in(signals):
         observer_role="lobby_manager",
         purpose=VisitPurpose.LARGE_CASH,
     )
+
+
+async def test_a_walk_in_judged_not_premium_is_not_sent_to_a_wealth_manager_on_the_next_visit():
+    uow = FakeUnitOfWork()
+    visit = replace(walk_in([seen("luxury_car"), seen("luxury_watch")]), prospect_id="P0123456789AB")
+    assert (await handlers.record_prospect(visit, uow, RULES)).guidance.call_wealth_manager
+    # the referral service judged the walk-in by the id both services derive from the phone
+    assert await handlers.record_not_premium_verdict(judged("P0123456789AB"), "v-p", uow) is not None
+    assert not (await handlers.record_prospect(visit, uow, RULES)).guidance.call_wealth_manager
 
 
 async def test_a_walk_in_prospect_is_identified_without_a_customer_id_and_linked_later():

@@ -34,8 +34,8 @@ def register_consumers(broker: KafkaBroker, container, settings: IdentifySetting
         description="A wealth manager judged the customer not premium: until `no_referral_until`, or "
         "until the customer's tier rises after the verdict, the lobby's and the counter's guidance "
         "calls no wealth manager for them (and says nothing of a verdict). Kept for a customer "
-        "identify does not know yet; the latest verdict counts; a key that is the referral "
-        "service's prospect id changes nothing here. Redeliveries are dropped by event id; poison "
+        "identify does not know yet; the latest verdict counts; a key that is a walk-in's "
+        "prospect id holds for that walk-in's next visits. Redeliveries are dropped by event id; poison "
         f"messages go to `{Topic.CUSTOMER_JUDGED_NOT_PREMIUM}.dlq`.",
     )
     async def on_customer_judged_not_premium(event: CustomerJudgedNotPremium, message: KafkaMessage) -> None:
