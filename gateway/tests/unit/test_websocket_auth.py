@@ -48,12 +48,9 @@ async def run_over_websocket(url: str, payload: dict | None, query: str, headers
         return json.loads(await ws.recv())
 
 
-async def refusal_of(url: str, payload: dict | None, headers: dict | None = None) -> tuple[int, str]:
+async def refusal_of(url: str, payload: dict | None) -> tuple[int, str]:
     """The close code and reason a connection_init with ``payload`` gets."""
-    async with (
-        asyncio.timeout(10),
-        connect(url, subprotocols=["graphql-transport-ws"], additional_headers=headers) as ws,
-    ):
+    async with asyncio.timeout(10), connect(url, subprotocols=["graphql-transport-ws"]) as ws:
         init = {"type": "connection_init"} | ({} if payload is None else {"payload": payload})
         await ws.send(json.dumps(init))
         with pytest.raises(ConnectionClosed) as closed:
