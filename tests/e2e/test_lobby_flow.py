@@ -99,8 +99,8 @@ async def _record(client: httpx.AsyncClient) -> httpx.Response:
 
 
 async def subscribe(url: str, token: str):
-    ws = await connect(f"{url}?token={token}", subprotocols=["graphql-transport-ws"])
-    await ws.send(json.dumps({"type": "connection_init"}))
+    ws = await connect(url, subprotocols=["graphql-transport-ws"])  # the token goes in connection_init
+    await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}))
     ack = await ws.recv()
     assert isinstance(ack, str), "graphql-transport-ws messages are text frames"
     assert json.loads(ack)["type"] == "connection_ack"
@@ -366,6 +366,7 @@ LABELLED_RECORD = """mutation($o: ObservationInput!) { recordObservation(observa
 
 
 async def _subscribe_in(url: str, payload: dict):
+    # the token in the URL: the fallback, for a client that cannot put it in connection_init
     ws = await connect(f"{url}?token={LOBBY}", subprotocols=["graphql-transport-ws"])
     await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
     assert json.loads(await ws.recv())["type"] == "connection_ack"

@@ -93,8 +93,8 @@ WAITING = """subscription { customerWaiting { referralId customerId referredBy r
 
 
 async def subscribe(url: str, auth: str):
-    ws = await connect(f"{url}?token={auth}", subprotocols=["graphql-transport-ws"])
-    await ws.send(json.dumps({"type": "connection_init"}))
+    ws = await connect(url, subprotocols=["graphql-transport-ws"])
+    await ws.send(json.dumps({"type": "connection_init", "payload": {"token": auth}}))
     assert json.loads(await ws.recv())["type"] == "connection_ack"
     await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": WAITING}}))
     await asyncio.sleep(0.2)  # let the subscription register before the event

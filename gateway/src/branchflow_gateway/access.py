@@ -25,6 +25,9 @@ from branchflow_runtime.auth import Role
 Kind = Literal["query", "mutation", "subscription"]
 # (GraphQL type name, field name) → what the field shows
 Shows = Mapping[tuple[str, str], Data | None]
+# (GraphQL type name, field name) → the data a role must read to get the field's own type, and the
+# type a role that may not read it gets in its place (e.g. an enum without the values that tell it)
+Narrowed = Mapping[tuple[str, str], tuple[Data, object]]
 
 
 @dataclass(frozen=True)

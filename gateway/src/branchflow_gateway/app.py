@@ -1,9 +1,12 @@
-"""The gateway's ASGI app: ``/graphql`` picks the caller's schema by the verified role."""
+"""The gateway's ASGI app: ``/graphql`` picks the caller's schema by the verified role — a
+request's from its token, a WebSocket's at ``connection_init`` (``ConnectionHandler``)."""
 
 import json
 from collections.abc import Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from datetime import timedelta
+from urllib.parse import parse_qs
 
 import httpx
 import orjson
@@ -15,6 +18,8 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
 from strawberry.types.unset import UNSET
 
 from branchflow_gateway.config import GatewaySettings
@@ -45,6 +50,8 @@ def _accepts_graphql_response(request) -> bool:
 
 
 STAFF_KEY = "branchflow.staff"
+# a WebSocket with no caller yet holds a connection; a client sends connection_init on opening
+CONNECTION_INIT_WAIT = timedelta(seconds=10)
 
 
 class RoleGraphQL(GraphQL):
@@ -117,21 +124,56 @@ class RoleGraphQL(GraphQL):
 
     async def get_context(self, request: Request | WebSocket, response=None) -> GatewayContext | None:
         staff: Staff | None = request.scope.get(STAFF_KEY)
-        if staff is None:  # the GraphiQL page itself (dev mode): nothing is executed
+        if staff is None:  # the GraphiQL page, or a WebSocket whose caller comes at connection_init
             return None
-        domains = self.gateway.domains.values()
-        return GatewayContext(
-            staff=staff, locale=current_locale(), **{d.name: d.request_context(staff) for d in domains}
-        )
+        return self.gateway.context_for(staff)
+
+
+class ConnectionHandler(BaseGraphQLTransportWSHandler):
+    """graphql-transport-ws whose caller is known at ``connection_init``: the payload's token
+    (``Authorization: Bearer …`` or ``token``), else the upgrade's (header or ``?token=``). The
+    caller's role picks the schema the connection's operations run on, as a request's token picks
+    its view; a missing or invalid token closes the connection with 4401. (An operation sent
+    before ``connection_init`` is refused by Strawberry, also with 4401.)"""
+
+    view: "ConnectionGraphQL"
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        payload = message.get("payload", {})
+        if isinstance(payload, dict) and not self.connection_init_received:  # else Strawberry refuses it
+            gateway = self.view.gateway
+            try:
+                staff = gateway.connection_caller(payload, self.context.staff if self.context else None)
+            except InvalidToken as exc:
+                await self._refuse(exc, payload)
+                return
+            self.schema = gateway.views[staff.role].schema
+            self.context = gateway.context_for(staff)  # Strawberry then hands it the payload
+        await super().handle_connection_init(message)
+
+    async def _refuse(self, exc: InvalidToken, payload: dict) -> None:
+        if self.connection_init_timeout_task:
+            self.connection_init_timeout_task.cancel()
+        reason = token_refusal(exc, chosen_on_connection(payload, current_locale()))
+        log_refusal(4401, ErrorCode.UNAUTHENTICATED, reason)
+        await self.websocket.close(4401, close_reason(reason))
+
+
+class ConnectionGraphQL(RoleGraphQL):
+    """The view of every WebSocket: its schema is the caller's, chosen at ``connection_init``
+    (the one it is made with serves nothing)."""
+
+    graphql_transport_ws_handler_class = ConnectionHandler
 
     async def on_ws_connect(self, context: GatewayContext):
-        """``connection_init``: the connection may choose its language (``language``)."""
+        """``connection_init``, the caller known: it may choose its language (``language``)."""
         context.locale = chosen_on_connection(context.connection_params, context.locale)
         return UNSET
 
 
 class Gateway:
-    """Verifies the caller and hands the request to the view of its role's schema."""
+    """Verifies the caller and hands the request to the view of its role's schema (a WebSocket
+    to ``connections``, which does so at connection_init)."""
 
     def __init__(
         self, settings: GatewaySettings, transports: Mapping[str, httpx.AsyncBaseTransport] | None = None
@@ -153,6 +195,12 @@ class Gateway:
                 )
             self.views[role] = views[id(schema)]
         self.any_view = next(iter(self.views.values()))
+        self.connections = ConnectionGraphQL(
+            self.any_view.schema,
+            self,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=CONNECTION_INIT_WAIT,
+        )
 
     async def start(self) -> None:
         for domain in self.domains.values():
@@ -172,13 +220,15 @@ class Gateway:
             await self.any_view(scope, receive, send)  # the IDE page itself; queries carry a token
             return
         try:
-            staff = self.verifier.verify(_token(scope))
-        except InvalidToken as exc:  # the runtime's texts
-            await self._refuse(
-                scope, receive, send, RUNTIME_CATALOGUE.gettext(exc.message).format(**exc.params)
-            )
+            staff = self._caller(scope)
+        except InvalidToken as exc:
+            await self._refuse(scope, receive, send, token_refusal(exc))
             return
-        if scope["type"] == "http" and scope["method"] == "POST":
+        if scope["type"] == "websocket":
+            scope[STAFF_KEY] = staff  # None: the caller comes in connection_init
+            await self.connections(scope, receive, send)
+            return
+        if scope["method"] == "POST":
             limit = self.settings.max_body_bytes
             try:
                 receive = replay(await read_body(scope, receive, limit))
@@ -188,6 +238,32 @@ class Gateway:
                 return
         scope[STAFF_KEY] = staff
         await self.views[staff.role](scope, receive, send)
+
+    def _caller(self, scope) -> Staff | None:
+        """A request's verified caller; a WebSocket's, if its upgrade carries a token (a browser
+        cannot set headers on one: its token may come in connection_init instead)."""
+        token = _token(scope)
+        if token is None:
+            if scope["type"] == "websocket":
+                return None
+            raise InvalidToken("missing bearer token")  # a text of the runtime's catalogue
+        return self.verifier.verify(token)
+
+    def connection_caller(self, payload: Mapping, upgraded: Staff | None) -> Staff:
+        """A WebSocket's caller at connection_init: the payload's token, else the upgrade's."""
+        token = token_in_payload(payload)
+        if token is not None:
+            return self.verifier.verify(token)
+        if upgraded is None:
+            raise InvalidToken("missing bearer token")
+        return upgraded
+
+    def context_for(self, staff: Staff) -> GatewayContext:
+        """A request's context (a connection's, for the WebSocket), in the current language."""
+        domains = self.domains.values()
+        return GatewayContext(
+            staff=staff, locale=current_locale(), **{d.name: d.request_context(staff) for d in domains}
+        )
 
     def _wants_graphiql(self, scope) -> bool:
         if not self.settings.dev_mode or scope["method"] != "GET":
@@ -203,6 +279,11 @@ class Gateway:
             return
         response = refusal(401, reason, ErrorCode.UNAUTHENTICATED, {"WWW-Authenticate": "Bearer"})
         await response(scope, receive, send)
+
+
+def token_refusal(exc: InvalidToken, locale: str | None = None) -> str:
+    """Why a token was refused, in ``locale`` (default: the caller's): the runtime's texts."""
+    return RUNTIME_CATALOGUE.gettext(exc.message, locale=locale).format(**exc.params)
 
 
 def close_reason(reason: str, limit: int = 120) -> str:
@@ -229,20 +310,35 @@ def _why_not_json(data: str | bytes, exc: json.JSONDecodeError) -> str:
     return _("the request body is not valid JSON: {error}").format(error=exc)
 
 
-def _token(scope) -> str:
-    """From ``Authorization: Bearer …``; a browser's WebSocket cannot set headers, so there
-    the ``token`` query parameter is accepted too."""
+def _token(scope) -> str | None:
+    """From ``Authorization: Bearer …``; on a WebSocket's upgrade also the ``token`` query
+    parameter (a fallback: a query string ends up in proxies' access logs; connection_init's
+    payload does not)."""
     headers = dict(scope.get("headers", []))
     value = headers.get(b"authorization", b"").decode()
     if value.lower().startswith("bearer "):
         return value[7:].strip()
     if scope["type"] == "websocket":
-        from urllib.parse import parse_qs
-
         token = parse_qs(scope.get("query_string", b"").decode()).get("token")
         if token:
             return token[0]
-    raise InvalidToken("missing bearer token")  # a text of the runtime's catalogue
+    return None
+
+
+def token_in_payload(payload: Mapping) -> str | None:
+    """The token of a connection_init payload: ``{"Authorization": "Bearer …"}`` or
+    ``{"token": "…"}``, keys in any case; None when it names none."""
+    named = {key.lower(): value for key, value in payload.items()}
+    if "authorization" in named:
+        value = named["authorization"]
+        token = value[7:] if isinstance(value, str) and value.lower().startswith("bearer ") else ""
+    elif "token" in named:
+        token = named["token"] if isinstance(named["token"], str) else ""
+    else:
+        return None
+    if not token.strip():  # named in another shape (no Bearer, not a string): refused, not passed over
+        raise InvalidToken("missing bearer token")
+    return token.strip()
 
 
 def create_app(

@@ -1,7 +1,10 @@
 """One schema per role, holding only what that role may see: its Query, Mutation and
 Subscription are ``me`` and the operations of every domain (``<domain>/fields.py``) whose data
 the access policy lets the role read (``branchflow_gateway.access``). Types and resolvers live in
-their domain, defined once."""
+their domain, defined once; a field a domain narrows (``NARROWED``) has, in the schema of a role
+that may not read what its own type tells, the narrower type in its place."""
+
+import copy
 
 import strawberry
 from cross_web import HTTPException
@@ -10,12 +13,14 @@ from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ParserCa
 from strawberry.extensions.disable_introspection import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.execution import ExecutionContext
+from strawberry.types.field import StrawberryField
 from strawberry.types.graphql import OperationType
 
 from branchflow_gateway import access
 from branchflow_gateway import me as me_module
-from branchflow_gateway.access import Operation
+from branchflow_gateway.access import Narrowed, Operation
 from branchflow_gateway.config import GatewaySettings
 from branchflow_gateway.errors import StableErrorCodes, log_error
 from branchflow_gateway.identify import fields as identify_fields
@@ -24,12 +29,14 @@ from branchflow_gateway.limits import limit_rules
 from branchflow_gateway.me import me
 from branchflow_gateway.referral import fields as referral_fields
 from branchflow_gateway.scalars import SCALAR_MAP
+from branchflow_runtime import access as policy
 from branchflow_runtime.auth import Role
 from branchflow_runtime.i18n import N_
 
-DOMAINS = (identify_fields, referral_fields)  # each: OPERATIONS and SHOWS
+DOMAINS = (identify_fields, referral_fields)  # each: OPERATIONS and SHOWS, and NARROWED if any
 OPERATIONS: tuple[Operation, ...] = tuple(op for domain in DOMAINS for op in domain.OPERATIONS)
 SHOWS = {key: data for module in (me_module, *DOMAINS) for key, data in module.SHOWS.items()}
+NARROWED: Narrowed = {key: n for domain in DOMAINS for key, n in getattr(domain, "NARROWED", {}).items()}
 
 # role → (query, mutation, subscription) resolvers
 Operations = tuple[tuple, tuple, tuple]
@@ -69,6 +76,13 @@ def role_operations(role: Role, needs: dict[str, frozenset]) -> Operations:
     return query, mutation, subscription
 
 
+def narrowed_fields(role: Role) -> dict[tuple[str, str], object]:
+    """(type, field) → the type the role gets in place of the field's own: the narrowed fields
+    whose data the role may not read."""
+    readable = policy.readable(role)
+    return {key: narrower for key, (data, narrower) in NARROWED.items() if data not in readable}
+
+
 def _operation_type(name: str, resolvers: tuple, make_field) -> type | None:
     """A GraphQL object type with one field per resolver, named after it (``lobby_list`` →
     ``lobbyList``). A new field object each time: a field belongs to the one type it is on."""
@@ -82,7 +96,27 @@ def _operation_type(name: str, resolvers: tuple, make_field) -> type | None:
 
 
 class GatewaySchema(strawberry.Schema):
-    """A role's schema: subscriptions only over the WebSocket, and quiet logs for refusals."""
+    """A role's schema: subscriptions only over the WebSocket, quiet logs for refusals, and the
+    role's narrowed fields (``narrowed``: (type, field) → the type in the field's place)."""
+
+    def __init__(self, *args, narrowed: dict[tuple[str, str], object] | None = None, **kwargs) -> None:
+        self.narrowed = narrowed or {}  # before Strawberry builds the schema, which asks get_fields
+        super().__init__(*args, **kwargs)
+
+    def get_fields(self, type_definition: StrawberryObjectDefinition) -> list[StrawberryField]:
+        """Strawberry's hook for a schema's own view of a type's fields."""
+        fields = super().get_fields(type_definition)
+        if not self.narrowed:
+            return fields
+        return [self._as_seen(type_definition.name, field) for field in fields]
+
+    def _as_seen(self, type_name: str, field: StrawberryField) -> StrawberryField:
+        narrower = self.narrowed.get((type_name, self.config.name_converter.get_graphql_name(field)))
+        if narrower is None:
+            return field
+        field = copy.copy(field)  # the type's own field stays as the other schemas see it
+        field.type = narrower
+        return field
 
     async def execute(self, query, *args, allowed_operation_types=None, **kwargs):
         """``execute`` serves HTTP (and the WebSocket's queries); Strawberry would let a
@@ -126,18 +160,20 @@ def build_schemas(settings: GatewaySettings) -> dict[Role, strawberry.Schema]:
 
     config = StrawberryConfig(disable_field_suggestions=not settings.dev_mode, scalar_map=SCALAR_MAP)
     needs = operation_needs(config)
-    built: dict[Operations, strawberry.Schema] = {}
+    built: dict[tuple, strawberry.Schema] = {}
     schemas: dict[Role, strawberry.Schema] = {}
     for role in Role:
-        operations = role_operations(role, needs)
-        if operations not in built:  # roles with the same view share one schema object
+        operations, narrowed = role_operations(role, needs), narrowed_fields(role)
+        view = (operations, frozenset(narrowed))
+        if view not in built:  # roles with the same view share one schema object
             query, mutation, subscription = operations
-            built[operations] = GatewaySchema(
+            built[view] = GatewaySchema(
                 query=_operation_type("Query", query, strawberry.field),
                 mutation=_operation_type("Mutation", mutation, strawberry.mutation),
                 subscription=_operation_type("Subscription", subscription, strawberry.subscription),
                 extensions=extensions(),
                 config=config,
+                narrowed=narrowed,
             )
-        schemas[role] = built[operations]
+        schemas[role] = built[view]
     return schemas

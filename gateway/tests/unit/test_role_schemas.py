@@ -1,6 +1,8 @@
 """The role × field matrix: what each role's schema can show. Output fields only — a lobby
 manager may type in the amount of a deposit it saw, but no answer can carry one back."""
 
+import re
+
 import pytest
 from graphql import GraphQLObjectType
 
@@ -46,6 +48,22 @@ def test_lobby_and_counter_schemas_have_no_tier_type(role):
     sdl = SCHEMAS[role].as_str()
     assert "CustomerTier" not in sdl
     assert "Rating" not in sdl
+
+
+NOT_PREMIUM_WORDING = re.compile(r"not[\s_-]*premium|verdict|judged", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("role", [Role.LOBBY_MANAGER, Role.TELLER])
+def test_lobby_and_counter_schemas_do_not_even_name_a_not_premium_verdict(role):
+    """They read CLOSED for it; their schema has no such value, nor a word of it in a description."""
+    sdl = SCHEMAS[role].as_str()
+    assert NOT_PREMIUM_WORDING.findall(sdl) == []
+    assert set(SCHEMAS[role]._schema.type_map["ReferralResult"].values) == {"SOLD", "FOLLOW_UP", "CLOSED"}
+
+
+def test_those_who_may_read_tiers_keep_the_verdict_in_a_forms_result():
+    for role in (Role.WEALTH_MANAGER, Role.BRANCH_HEAD, Role.HEAD_OFFICE):
+        assert "NOT_PREMIUM" in SCHEMAS[role]._schema.type_map["ReferralResult"].values
 
 
 def test_every_role_has_a_schema_and_those_who_read_guidance_the_live_lobby():

@@ -4,10 +4,11 @@ role. A work list or push (forms to confirm, customers waiting, one's own forms)
 whose work it lists, so it goes only to those who do that work.
 
 The referral service holds no tier, score or amount; what a form's result says of a verdict is
-shown to lobby managers and tellers as CLOSED (``types.result_as_seen``). A code's label shows what
-its code shows (``access.check_labels``)."""
+shown to lobby managers and tellers as CLOSED (``types.result_as_seen``), and their schemas' result
+has no value for it (``NARROWED``). A code's label shows what its code shows
+(``access.check_labels``)."""
 
-from branchflow_gateway.access import Shows, mutation, query, subscription
+from branchflow_gateway.access import Narrowed, Shows, mutation, query, subscription
 from branchflow_gateway.referral import labels  # noqa: F401  (registers the labels of its codes)
 from branchflow_gateway.referral.resolvers import (
     branch_referral_counts,
@@ -45,6 +46,7 @@ from branchflow_gateway.referral.resolvers import (
     withdraw_referral,
     work_diary,
 )
+from branchflow_gateway.referral.types import ResultAsSeen
 from branchflow_runtime.access import Action, Data
 
 OPERATIONS = (
@@ -89,6 +91,11 @@ OPERATIONS = (
     # a customer referred on the spot reaches the wealth manager the form names (who confirms it)
     subscription(customer_waiting, action=Action.CONFIRM_REFERRAL),
 )
+
+
+# a role that may not read a tier reads a form's result without the verdict's value (NOT_PREMIUM
+# names a tier): not a value it never gets, but no such value in its schema at all
+NARROWED: Narrowed = {("Referral", "result"): (Data.TIER, ResultAsSeen | None)}
 
 
 def _all(type_name: str, data: Data | None, *fields: str) -> dict:

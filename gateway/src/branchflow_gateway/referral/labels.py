@@ -1,7 +1,8 @@
 """The labels of the referral codes the gateway defines itself: what a form's result reads as at
-the lobby and the counter (``ReferralResult``: CLOSED), how a form is filed, and its copies of the
-referral service's own codes (suggestion and day statuses, count periods, marketing activities and
-participants) — worded as the referral service words them (``tests/test_labels.py`` compares).
+the lobby and the counter (``ReferralResult``: CLOSED; ``ResultAsSeen``, the result in their
+schemas, in the same words), how a form is filed, and its copies of the referral service's own
+codes (suggestion and day statuses, count periods, marketing activities and participants) —
+worded as the referral service words them (``tests/test_labels.py`` compares).
 The shared referral codes (statuses, sources, ways, results…) are labelled in the contracts."""
 
 from branchflow_gateway.language import CATALOGUE
@@ -12,6 +13,7 @@ from branchflow_gateway.referral.types import (
     FilingStatus,
     ParticipantRole,
     ReferralResult,
+    ResultAsSeen,
     SeminarKind,
     SuggestionStatus,
 )
@@ -23,6 +25,11 @@ LABELS = {
         ReferralResult.FOLLOW_UP: NC_("ReferralResult", "To follow up"),
         ReferralResult.NOT_PREMIUM: NC_("ReferralResult", "Not a premium customer"),
         ReferralResult.CLOSED: NC_("ReferralResult", "Follow-up closed"),
+    },
+    ResultAsSeen: {  # ReferralResult as the lobby and the counter read it: the same words
+        ResultAsSeen.SOLD: NC_("ResultAsSeen", "Sold"),
+        ResultAsSeen.FOLLOW_UP: NC_("ResultAsSeen", "To follow up"),
+        ResultAsSeen.CLOSED: NC_("ResultAsSeen", "Follow-up closed"),
     },
     FilingStatus: {
         FilingStatus.REFERRED: NC_("FilingStatus", "Referred on the spot"),

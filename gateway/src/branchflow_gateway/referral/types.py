@@ -63,6 +63,19 @@ class ReferralResult(StrEnum):
     CLOSED = "closed"
 
 
+@strawberry.enum(
+    name="ReferralResult",
+    description="What came of a form: SOLD, FOLLOW_UP, or CLOSED (the wealth manager closed the follow-up).",
+)
+class ResultAsSeen(StrEnum):
+    """A form's result in the schemas of the roles that may not read tiers (``RESULT_AS_SEEN``):
+    a verdict is not even a value there, so its name tells them nothing either."""
+
+    SOLD = "sold"
+    FOLLOW_UP = "follow_up"
+    CLOSED = "closed"
+
+
 @strawberry.enum(description="What became of a suggested referral.")
 class SuggestionStatus(StrEnum):
     OPEN = "open"
@@ -120,14 +133,15 @@ def _id(value: str | None) -> strawberry.ID | None:
     return None if value is None else strawberry.ID(value)
 
 
-def result_as_seen(result: str | None, role: Role) -> ReferralResult | None:
+def result_as_seen(result: str | None, role: Role) -> ReferralResult | ResultAsSeen | None:
     """The referral service already tells lobby managers and tellers CLOSED for NOT_PREMIUM (a
     verdict says something of the tier they may not read); the gateway holds to the same rule, so
-    no lobby or counter answer can carry the verdict whatever a service sends."""
+    no lobby or counter answer can carry the verdict whatever a service sends. Their schemas'
+    ``Referral.result`` is a ``ResultAsSeen`` (``schemas.narrowed_fields``)."""
     if result is None:
         return None
-    if result == ReferralResult.NOT_PREMIUM and Data.TIER not in access.readable(role):
-        return ReferralResult.CLOSED
+    if Data.TIER not in access.readable(role):
+        return ResultAsSeen.CLOSED if result == ReferralResult.NOT_PREMIUM else ResultAsSeen(result)
     return ReferralResult(result)
 
 
@@ -183,7 +197,7 @@ class Referral:
     contact_way_label: str | None = label_field("contact_way", ContactWay, optional=True)
     note: str | None
     met: bool | None = strawberry.field(description="confirmed: whether the wealth manager met the customer")
-    result: ReferralResult | None
+    result: ReferralResult | None  # a ResultAsSeen where the role may not read tiers (result_as_seen)
     result_label: str | None = label_field("result", ReferralResult, optional=True)
     closed_by: str | None
     closed_at: datetime | None
