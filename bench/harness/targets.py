@@ -40,6 +40,7 @@ SHARED = ("postgres_local", "broker", "bench_client", "other")
 # the open-loop client started a request this late (p99, ms): it did not keep to the schedule
 CLIENT_LAG_NOTE_MS = 5.0
 OPEN_LOOP_WARMUP_CONCURRENCY = 8
+SETTLE_S = 1.0  # a pause before each phase: the previous phase's stragglers settle
 # the options of the load, as the results file records them
 LOAD_OPTIONS = (
     "count",
@@ -95,7 +96,7 @@ async def measure_targets(targets: dict[str, Target], meter: CpuMeter, args: arg
     for mode in MODES:
         for name in args.order:
             for attempt in range(1 + args.busy_retries):
-                await asyncio.sleep(1.0)  # let the previous phase's stragglers settle
+                await asyncio.sleep(SETTLE_S)
                 phase = await measure(targets[name], meter, args, mode)
                 phase.attempts = attempt + 1
                 lat = phase.latency()
