@@ -125,16 +125,18 @@ def machine_was_busy(cpu: dict[str, float | None] | None) -> bool:
     return ((cpu or {}).get("other") or 0.0) >= BUSY_MACHINE_CORES
 
 
-def cpu_notes(cpu: dict[str, float | None] | None, where: str, client_processes: int = 1) -> list[str]:
-    """What makes a phase's figures suspect: a load generator near its own limit, other jobs on
-    the machine. ``where`` names the phase."""
+def cpu_notes(
+    cpu: dict[str, float | None] | None, where: str, client_processes: int = 1, remedy: str = ""
+) -> list[str]:
+    """What makes a phase's figures suspect: a load generator near its own limit (``remedy``
+    says what helps), other jobs on the machine. ``where`` names the phase."""
     cpu = cpu or {}
     notes = []
     per_client = (cpu.get("bench_client") or 0.0) / client_processes
     if per_client >= SATURATED_CLIENT_CORES:
         notes.append(
             f"the load generator used {per_client:.2f} of a core per process ({where}): it, not the "
-            "server, may be the limit — the figures are a lower bound"
+            f"server, may be the limit — the figures are a lower bound{remedy}"
         )
     if machine_was_busy(cpu):
         notes.append(

@@ -246,7 +246,7 @@ def print_table(path: WritePath, results: dict) -> None:
         + (" [py-spy attached: figures depressed]" if cfg.get("profiled") else ""),
         rows,
     )
-    for note in cpu_notes(cpu, "the measured phase; see --client-processes", cfg["client_processes"]):
+    for note in cpu_notes(cpu, "the measured phase", cfg["client_processes"], " (see --client-processes)"):
         print(f"note: {note}")
     print(
         f"target: ≥{path.target_per_second:,} {path.unit}/s with one worker → "

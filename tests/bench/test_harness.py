@@ -62,9 +62,10 @@ def test_print_table_without_rules(capsys):
 def test_cpu_notes_name_a_saturated_client_and_a_busy_machine():
     quiet = {"service": 0.9, "bench_client": 0.2, "other": 0.05}
     assert cpu_notes(quiet, "phase") == []
-    notes = cpu_notes({"bench_client": 1.8, "other": 0.6}, "rest, open_loop", client_processes=2)
+    notes = cpu_notes({"bench_client": 1.8, "other": 0.6}, "rest, open_loop", 2, " (see --client-processes)")
     assert len(notes) == 2
     assert "0.90 of a core per process (rest, open_loop)" in notes[0]
+    assert notes[0].endswith("lower bound (see --client-processes)")
     assert "other processes used 0.60 cores (rest, open_loop)" in notes[1]
 
 
