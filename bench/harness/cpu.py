@@ -118,3 +118,37 @@ class CpuMeter:
         else:
             shares["other"] = None
         return shares
+
+
+def machine_was_busy(cpu: dict[str, float | None] | None) -> bool:
+    """Whether other jobs competed for the CPUs during a phase measured by ``CpuMeter``."""
+    return ((cpu or {}).get("other") or 0.0) >= BUSY_MACHINE_CORES
+
+
+def cpu_notes(
+    cpu: dict[str, float | None] | None, where: str, client_processes: int = 1, remedy: str = ""
+) -> list[str]:
+    """What makes a phase's figures suspect: a load generator near its own limit (``remedy``
+    says what helps), other jobs on the machine. ``where`` names the phase."""
+    cpu = cpu or {}
+    notes = []
+    per_client = (cpu.get("bench_client") or 0.0) / client_processes
+    if per_client >= SATURATED_CLIENT_CORES:
+        notes.append(
+            f"the load generator used {per_client:.2f} of a core per process ({where}): it, not the "
+            f"server, may be the limit — the figures are a lower bound{remedy}"
+        )
+    if machine_was_busy(cpu):
+        notes.append(
+            f"other processes used {cpu['other']:.2f} cores ({where}); the figures are likely "
+            "depressed — rerun on a quiet machine"
+        )
+    return notes
+
+
+def note_if_busy_before() -> float | None:
+    """Cores the machine kept busy just before the run (in the results); a note when it is busy."""
+    busy = machine_busy_now()
+    if (busy or 0.0) >= BUSY_MACHINE_CORES:
+        print(f"note: the machine was already busy ({busy:.2f} cores) before the run")
+    return busy

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from branchflow_runtime.database import async_url, drop_database, with_database
 from branchflow_runtime.embedded import EmbeddedKafkaBroker, EmbeddedPostgres
+from harness.cpu import CpuMeter
 
 
 class Infrastructure:
@@ -54,6 +55,15 @@ class Infrastructure:
     @property
     def postgres_label(self) -> str:
         return "TEST_DATABASE_URL" if self.server_url else "embedded"
+
+    def describe(self) -> dict[str, str]:
+        """What the results file says the run ran on."""
+        return {"postgres": self.postgres_label, "broker": "embedded Tansu (memory)"}
+
+    def cpu_meter(self, pids: dict[str, int | None], client_pids: list[int] = ()) -> CpuMeter:
+        """CPU of the named processes, the broker, this PostgreSQL server, the bench (with its
+        load-generating ``client_pids``) and everything else."""
+        return CpuMeter({**pids, "broker": self.broker_pid}, self.postmaster_pid, client_pids)
 
     @property
     def postmaster_pid(self) -> int | None:

@@ -3,14 +3,18 @@ when the answer is what was expected, else why not (a failed request)."""
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import json
 import os
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
+import orjson
 
 from harness.http import LeanHttpClient, httpx_limits
 from harness.services import WriteRequest
@@ -116,6 +120,11 @@ async def open_loop(call: Call, rate: float, seconds: float) -> Phase:
     )
 
 
+def _unexpected(response, status: int = 200) -> str | None:
+    """Why an answer is not the status expected, or None."""
+    return None if response.status_code == status else f"HTTP {response.status_code}: {response.text[:120]}"
+
+
 def write_call(
     client: LeanHttpClient | httpx.AsyncClient,
     request: WriteRequest,
@@ -126,11 +135,64 @@ def write_call(
 
     async def call(i: int) -> str | None:
         response = await client.post(request.path, json=request.body(keys[i]), headers=headers)
-        if response.status_code != request.ok_status:
-            return f"HTTP {response.status_code}: {response.text[:120]}"
-        return None
+        return _unexpected(response, request.ok_status)
 
     return call
+
+
+async def write_all(base_url: str, request: WriteRequest, keys: list[str], concurrency: int) -> Phase:
+    """One write per key, ``concurrency`` in flight, on a lean client of its own."""
+    client = LeanHttpClient(base_url, concurrency)
+    try:
+        call = write_call(client, request, request.headers(), keys)
+        return await closed_loop(call, len(keys), concurrency)
+    finally:
+        await client.aclose()
+
+
+Check = Callable[[Any], str | None]  # given an answer's JSON: None when it is right, else what is wrong
+
+
+def get_call(client: LeanHttpClient, path: str, headers: dict[str, str], check: Check) -> Call:
+    """``GET path``: a 200 whose JSON passes ``check``."""
+
+    async def call(_i: int) -> str | None:
+        response = await client.get(path, headers)
+        return _unexpected(response) or check(orjson.loads(response.text))
+
+    return call
+
+
+def graphql_call(client: LeanHttpClient, query: str, headers: dict[str, str], check: Check) -> Call:
+    """``POST /graphql`` with ``query``: a 200 with no ``errors``, whose ``data`` passes ``check``."""
+    body = {"query": query}
+
+    async def call(_i: int) -> str | None:
+        response = await client.post("/graphql", body, headers)
+        if reason := _unexpected(response):
+            return reason
+        result = orjson.loads(response.text)
+        if result.get("errors"):
+            return f"errors: {json.dumps(result['errors'])[:140]}"
+        return check(result.get("data") or {})
+
+    return call
+
+
+def failure_lines(phase: Phase, prefix: str = "", most: int = 10) -> list[str]:
+    """The commonest reasons a phase's requests failed, one line each."""
+    return [f"  {prefix}{n:>6} × {reason}" for reason, n in phase.failures.most_common(most)]
+
+
+def add_closed_loop_options(
+    parser: argparse.ArgumentParser, count: int, concurrency: int, counted: str, warmup: str
+) -> None:
+    """``--count`` (what is ``counted``), ``--concurrency`` and ``--warmup`` (sent ``warmup``)."""
+    parser.add_argument("--count", type=int, default=count, help=f"{counted} ({count})")
+    parser.add_argument(
+        "--concurrency", type=int, default=concurrency, help=f"closed-loop requests in flight ({concurrency})"
+    )
+    parser.add_argument("--warmup", type=int, default=200, help=f"unmeasured requests {warmup} (200)")
 
 
 def httpx_client(base_url: str, concurrency: int) -> httpx.AsyncClient:

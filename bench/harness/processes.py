@@ -8,6 +8,7 @@ import contextlib
 import os
 import subprocess
 import time
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -53,18 +54,25 @@ class ServerProcess:
         """The exit code, or None while it runs."""
         return self.process.poll() if self.process else None
 
-    async def wait_ready(self, timeout: float = READY_TIMEOUT_S) -> float:
-        """Seconds until the health path answered 200; raises if the process exits first."""
+    async def wait_ready(
+        self,
+        timeout: float = READY_TIMEOUT_S,
+        until: Callable[[dict], object] | None = None,
+        awaited: str = "ready",
+    ) -> float:
+        """Seconds until the health path answered 200 and, given ``until``, its JSON body
+        satisfied it (``awaited`` says what that means); raises if the process exits first."""
         t0 = time.perf_counter()
         async with httpx.AsyncClient(base_url=self.base_url, timeout=2.0) as client:
             while True:
                 if self.process.poll() is not None:
                     raise RuntimeError(f"{self.name} exited with code {self.process.returncode}")
-                with contextlib.suppress(httpx.HTTPError):
-                    if (await client.get(self.health)).status_code == 200:
+                with contextlib.suppress(httpx.HTTPError, ValueError):
+                    response = await client.get(self.health)
+                    if response.status_code == 200 and (until is None or until(response.json())):
                         return time.perf_counter() - t0
                 if time.perf_counter() - t0 > timeout:
-                    raise TimeoutError(f"{self.name} not ready after {timeout:.0f}s")
+                    raise TimeoutError(f"{self.name} not {awaited} after {timeout:.0f}s")
                 await asyncio.sleep(0.2)
 
     def log_tail(self, chars: int = 4000) -> str:
@@ -93,3 +101,28 @@ class ServerProcess:
     def _close_log(self) -> None:
         if hasattr(self, "_log"):
             self._log.close()
+
+
+class StartFailed(RuntimeError):
+    """A server did not become ready; the message names it and ends with its log's tail."""
+
+
+@contextlib.asynccontextmanager
+async def serving(*servers: ServerProcess) -> AsyncIterator[tuple[ServerProcess, ...]]:
+    """Start the servers together, wait until each is ready, and stop them all on the way out,
+    even when the run fails; ``StartFailed`` names one that did not start."""
+    try:
+        for server in servers:
+            server.start()
+        for server in servers:
+            try:
+                ready_s = await server.wait_ready()
+            except Exception as exc:
+                raise StartFailed(
+                    f"{server.name} did not start: {exc}\nlog: {server.log_file}\n{server.log_tail()}"
+                ) from exc
+            print(f"{server.name} ready after {ready_s:.1f}s (pid {server.pid}, port {server.port})")
+        yield servers
+    finally:
+        for server in reversed(servers):
+            server.stop()

@@ -12,9 +12,12 @@ import shutil
 import sys
 import tempfile
 import traceback
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from harness.processes import otlp_exporter_configured
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS_DIR = ROOT / "bench" / "results"
@@ -42,8 +45,19 @@ def source_fingerprint(*sources: str) -> dict:
     }
 
 
+def source_label(code: dict) -> str:
+    """``source_fingerprint`` in a table's title."""
+    return f"source {code['sha256']} (changed {code['newest_change']})"
+
+
 def machine() -> dict:
     return {"cpus": os.cpu_count(), "python": platform.python_version()}
+
+
+def environment(infra, code: dict) -> dict:
+    """What every results file says about where and what it measured: whether spans were
+    exported, the database server and broker (``Infrastructure``), the machine, the code."""
+    return {"otlp_exporter": otlp_exporter_configured(), **infra.describe(), **machine(), "source": code}
 
 
 def now_utc() -> str:
@@ -69,6 +83,37 @@ def print_rows(title: str, rows: list[tuple[str, str]]) -> None:
     for label, value in rows:
         print(f"{label:<{width}}  {value:>{value_width}}")
     print("-" * (width + 2 + value_width))
+
+
+def verdict(met: bool) -> str:
+    return "MET" if met else "NOT MET"
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width: int
+    left: bool = False  # aligned left (a row's label), else right
+
+
+def print_table(columns: Sequence[Column], rows: Iterable[Sequence[str]], rules: bool = True) -> None:
+    """A header and rows in fixed-width columns, between rules; cells past the last column are
+    appended as they are (a note on that row)."""
+
+    def line(cells: Sequence[str]) -> str:
+        aligned = (
+            f"{cell:<{column.width}}" if column.left else f"{cell:>{column.width}}"
+            for column, cell in zip(columns, cells, strict=False)
+        )
+        return "".join(aligned) + "".join(cells[len(columns) :])
+
+    header = line([column.title for column in columns])
+    rule = "-" * len(header)
+    print(*([rule, header, rule] if rules else [header]), sep="\n")
+    for row in rows:
+        print(line(row))
+    if rules:
+        print(rule)
 
 
 def run_in_workdir(run: Callable[..., Awaitable[int]], args, prefix: str) -> int:

@@ -6,6 +6,7 @@ is one more ``Service(...)`` line."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,15 +27,23 @@ class Service:
     sources: tuple[str, ...] = ()  # its source dirs beside libs/ (which code was measured)
 
     def process(
-        self, database_url: str, bootstrap_servers: str, workdir: Path, port: int | None = None
+        self,
+        database_url: str | None,
+        bootstrap_servers: str,
+        workdir: Path,
+        port: int | None = None,
+        **settings: str,
     ) -> ServerProcess:
+        """Its process (not started yet) on ``port`` or a free one; ``settings`` are further
+        ones for this run, without the prefix. A service with no database gets ``None``."""
         port = port or free_port()
         settings = {
-            "DATABASE_URL": database_url,
+            **({"DATABASE_URL": database_url} if database_url else {}),
             "KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
             "HTTP_HOST": "127.0.0.1",
             "HTTP_PORT": str(port),
             **self.env,
+            **settings,
         }
         env = env_with_telemetry()
         env.update({f"{self.env_prefix}_{key}": value for key, value in settings.items()})
@@ -48,6 +57,18 @@ IDENTIFY = Service("identify", "identify", "IDENTIFY", {"START_SWEEPER": "false"
 REFERRAL = Service(
     "referral", "referral", "REFERRAL", {"START_SUMMARY_JOB": "false"}, ("services/referral/src",)
 )
+# As deployed: live updates on, so the gateway follows customer.identified and keeps the lobby
+# list between identifications. It has no database; ``IDENTIFY_URL`` is given per run.
+GATEWAY = Service("gateway", "branchflow_gateway", "GATEWAY", {"LIVE_UPDATES": "true"}, ("gateway/src",))
+
+
+def setting(text: str) -> tuple[str, str]:
+    """``NAME=VALUE`` on the command line (``type=`` of an argparse option): a further variable
+    for a service's process."""
+    name, equals, value = text.partition("=")
+    if not equals or not name:
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
+    return name, value
 
 
 @dataclass(frozen=True)

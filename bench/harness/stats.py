@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 
 
 def percentile(sorted_values: list[float], q: float) -> float:
-    """Nearest-rank percentile of an already sorted list."""
+    """Nearest-rank percentile of an already sorted list: the smallest value with at least q %
+    of the values at or below it."""
     if not sorted_values:
         return float("nan")
-    rank = max(1, min(len(sorted_values), round(q / 100 * len(sorted_values) + 0.5)))
+    rank = max(1, min(len(sorted_values), math.ceil(q * len(sorted_values) / 100)))
     return sorted_values[rank - 1]
 
 

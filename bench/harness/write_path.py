@@ -13,21 +13,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.cpu import BUSY_MACHINE_CORES, SATURATED_CLIENT_CORES, CpuMeter
+from harness.cpu import cpu_notes
 from harness.http import LeanHttpClient
 from harness.infrastructure import Infrastructure
 from harness.kafka import EventReader, raw_baseline
-from harness.load import ClientProcesses, Phase, closed_loop, httpx_client, write_call
-from harness.processes import ServerProcess, otlp_exporter_configured
-from harness.profiling import PySpy, print_profile_summary, summarize_profile
+from harness.load import (
+    ClientProcesses,
+    Phase,
+    add_closed_loop_options,
+    closed_loop,
+    failure_lines,
+    httpx_client,
+    write_call,
+)
+from harness.processes import ServerProcess, StartFailed, serving
+from harness.profiling import PySpy, print_profile, summarize_profile
 from harness.report import (
     RESULTS_DIR,
-    machine,
+    environment,
     now_utc,
     print_rows,
     run_in_workdir,
     save_results,
     source_fingerprint,
+    source_label,
+    verdict,
 )
 from harness.services import Service, WriteRequest
 
@@ -55,80 +65,37 @@ def keys(phase: str, count: int) -> list[str]:
     return [f"{KEY_PREFIXES[phase]}{i:07d}" for i in range(count)]
 
 
-def _print_failures(phase: Phase) -> None:
-    print(f"{phase.failed} of {phase.sent} requests failed:", file=sys.stderr)
-    for reason, n in phase.failures.most_common(10):
-        print(f"  {n:>6} × {reason}", file=sys.stderr)
-
-
 async def run(path: WritePath, args: argparse.Namespace, workdir: Path) -> int:
-    service: ServerProcess | None = None
-    reader: EventReader | None = None
-    client = None
-    profiler: PySpy | None = None
-    clients: ClientProcesses | None = None
-    async with Infrastructure(workdir) as infra:
+    async with Infrastructure(workdir) as infra, contextlib.AsyncExitStack() as cleanup:
+        database_url = infra.database(f"{path.service.name}_bench")
+        print(f"broker {infra.bootstrap_servers}; database {database_url}; logs {workdir}")
+        code = source_fingerprint(*path.service.sources)
+        service = path.service.process(database_url, infra.bootstrap_servers, workdir)
         try:
-            database_url = infra.database(f"{path.service.name}_bench")
-            print(f"broker {infra.bootstrap_servers}; database {database_url}; logs {workdir}")
+            await cleanup.enter_async_context(serving(service))
+        except StartFailed as exc:
+            print(exc, file=sys.stderr)
+            return 2
+        if args.client == "lean":
+            client = LeanHttpClient(service.base_url, args.concurrency)
+        else:
+            client = httpx_client(service.base_url, args.concurrency)
+        cleanup.push_async_callback(client.aclose)
+        reader = EventReader(infra.bootstrap_servers, path.topic, path.key_of_event())
+        cleanup.push_async_callback(_stop_quietly, reader)
 
-            code = source_fingerprint(*path.service.sources)
-            service = path.service.process(database_url, infra.bootstrap_servers, workdir)
-            service.start()
-            try:
-                ready_s = await service.wait_ready()
-            except Exception as exc:
-                print(
-                    f"{service.name} did not start: {exc}\nservice log: {service.log_file}", file=sys.stderr
-                )
-                print(service.log_tail(), file=sys.stderr)
-                return 2
-            print(f"{service.name} ready after {ready_s:.1f}s (pid {service.pid}, port {service.port})")
+        warm = await _warm_up(path, args, service, client, reader)
+        if warm is None:
+            return 2
 
-            headers = path.request.headers()
-            if args.client == "lean":
-                client = LeanHttpClient(service.base_url, args.concurrency)
-            else:
-                client = httpx_client(service.base_url, args.concurrency)
-
-            # Warm-up: not measured. It also makes the service publish its first event, which
-            # creates the topic, and proves the whole path works before the clock starts.
-            warm_keys = keys(WARMUP, args.warmup)
-            warm = await closed_loop(
-                write_call(client, path.request, headers, warm_keys), len(warm_keys), args.concurrency
-            )
-            if warm.ok == 0:
-                print(
-                    f"warm-up failed: {dict(warm.failures)}\nservice log: {service.log_file}", file=sys.stderr
-                )
-                return 2
-            reader = EventReader(infra.bootstrap_servers, path.topic, path.key_of_event())
-            reader.expect(WARMUP, warm_keys)
-            measured_keys = keys(MEASURED, args.count)
-            reader.expect(MEASURED, measured_keys)
-            await reader.start()
-            try:
-                await reader.wait_for(WARMUP, warm.ok, timeout=60)
-            except TimeoutError:
-                print(
-                    f"warm-up events did not all arrive ({reader.count(WARMUP)}/{warm.ok}); "
-                    f"service log: {service.log_file}",
-                    file=sys.stderr,
-                )
-                return 2
-            print(f"warm-up: {warm.ok}/{warm.sent} ok, events read from {reader.partitions} partitions")
-
-            # Measured phase.
-            if args.client_processes > 1:
-                clients = ClientProcesses(args.client_processes)
-            meter = CpuMeter(
-                {"service": service.pid, "broker": infra.broker_pid},
-                infra.postmaster_pid,
-                clients.pids if clients else [],
-            )
-            if args.py_spy:
-                profiler = PySpy(args.py_spy, service.pid, RESULTS_DIR / f"{path.service.name}_profile.txt")
-                profiler.start()
+        # Measured phase.
+        clients = ClientProcesses(args.client_processes) if args.client_processes > 1 else None
+        if clients is not None:
+            cleanup.callback(clients.close)
+        headers, measured_keys = path.request.headers(), keys(MEASURED, args.count)
+        meter = infra.cpu_meter({"service": service.pid}, clients.pids if clients else [])
+        profile = RESULTS_DIR / f"{path.service.name}_profile.txt"
+        with PySpy(args.py_spy, service.pid, profile) if args.py_spy else contextlib.nullcontext():
             meter.start()
             if clients:
                 load = await clients.write(
@@ -138,7 +105,8 @@ async def run(path: WritePath, args: argparse.Namespace, workdir: Path) -> int:
                 call = write_call(client, path.request, headers, measured_keys)
                 load = await closed_loop(call, len(measured_keys), args.concurrency)
             if load.failed:
-                _print_failures(load)
+                print(f"{load.failed} of {load.sent} requests failed:", file=sys.stderr)
+                print(*failure_lines(load), sep="\n", file=sys.stderr)
             if load.failed > MAX_FAILURE_RATE * load.sent:
                 print(
                     f"aborting: more than {MAX_FAILURE_RATE:.0%} failed; service log: {service.log_file}",
@@ -155,31 +123,49 @@ async def run(path: WritePath, args: argparse.Namespace, workdir: Path) -> int:
                 )
                 return 4
             cpu = meter.stop()
-            if profiler:
-                profiler.stop()
 
-            raw = await raw_baseline(infra.bootstrap_servers, args.count, reader.sample, reader.partitions)
-            results = _results(path, args, infra, code, load, last_event, reader, raw, cpu)
-            if profiler and profiler.output.exists():
-                results["profile"] = {"file": str(profiler.output), **summarize_profile(profiler.output)}
+        raw = await raw_baseline(infra.bootstrap_servers, args.count, reader.sample, reader.partitions)
+        results = _results(path, args, infra, code, load, last_event, reader, raw, cpu)
+        if args.py_spy and profile.exists():
+            results["profile"] = {"file": str(profile), **summarize_profile(profile)}
+        print_table(path, results)
+        if "profile" in results:
+            print_profile(f"py-spy: {results['profile']['samples']} samples → {profile}", results["profile"])
+        save_results(path.name, results)
+        return 0
 
-            print_table(path, results)
-            if "profile" in results:
-                print_profile_summary(results["profile"])
-            save_results(path.name, results)
-            return 0
-        finally:
-            if profiler:
-                profiler.stop()
-            if clients is not None:
-                clients.close()
-            if client is not None:
-                await client.aclose()
-            if reader is not None:
-                with contextlib.suppress(Exception):
-                    await reader.stop()
-            if service is not None:
-                service.stop()
+
+async def _warm_up(
+    path: WritePath, args, service: ServerProcess, client, reader: EventReader
+) -> Phase | None:
+    """Requests left out of the figures. They also make the service publish its first event,
+    which creates the topic, and prove the whole path works before the clock starts: the reader
+    starts on the topic and reads their events. None when they did not get through."""
+    warm_keys = keys(WARMUP, args.warmup)
+    call = write_call(client, path.request, path.request.headers(), warm_keys)
+    warm = await closed_loop(call, len(warm_keys), args.concurrency)
+    if warm.ok == 0:
+        print(f"warm-up failed: {dict(warm.failures)}\nservice log: {service.log_file}", file=sys.stderr)
+        return None
+    reader.expect(WARMUP, warm_keys)
+    reader.expect(MEASURED, keys(MEASURED, args.count))
+    await reader.start()
+    try:
+        await reader.wait_for(WARMUP, warm.ok, timeout=60)
+    except TimeoutError:
+        print(
+            f"warm-up events did not all arrive ({reader.count(WARMUP)}/{warm.ok}); "
+            f"service log: {service.log_file}",
+            file=sys.stderr,
+        )
+        return None
+    print(f"warm-up: {warm.ok}/{warm.sent} ok, events read from {reader.partitions} partitions")
+    return warm
+
+
+async def _stop_quietly(reader: EventReader) -> None:
+    with contextlib.suppress(Exception):
+        await reader.stop()
 
 
 def _results(path, args, infra, code, load: Phase, last_event, reader, raw, cpu) -> dict:
@@ -199,12 +185,8 @@ def _results(path, args, infra, code, load: Phase, last_event, reader, raw, cpu)
             "topic": path.topic,
             "service_workers": 1,
             "telemetry": "on (OTEL_SDK_DISABLED unset)",
-            "otlp_exporter": otlp_exporter_configured(),
-            "postgres": infra.postgres_label,
-            "broker": "embedded Tansu (memory)",
-            **machine(),
             "profiled": bool(args.py_spy),
-            "source": code,
+            **environment(infra, code),
         },
         "rest": {
             "ok": load.ok,
@@ -259,34 +241,22 @@ def print_table(path: WritePath, results: dict) -> None:
     print_rows(
         f"{cfg['service']} throughput — N={cfg['count']}, C={cfg['concurrency']}"
         + (f" over {cfg['client_processes']} client processes" if cfg["client_processes"] > 1 else "")
-        + ", one worker, "
-        f"telemetry on, {cfg['postgres']} PostgreSQL, {cfg['cpus']} CPUs, "
-        f"source {cfg['source']['sha256']} (changed {cfg['source']['newest_change']})"
+        + f", one worker, telemetry on, {cfg['postgres']} PostgreSQL, {cfg['cpus']} CPUs, "
+        + source_label(cfg["source"])
         + (" [py-spy attached: figures depressed]" if cfg.get("profiled") else ""),
         rows,
     )
-    per_client = (cpu.get("bench_client") or 0) / cfg.get("client_processes", 1)
-    if per_client >= SATURATED_CLIENT_CORES:
-        print(
-            f"note: the load generator used {per_client:.2f} of a core per process: it, not the "
-            "service, may be the limit — the figures are a lower bound (see --client-processes)"
-        )
-    if (cpu.get("other") or 0) >= BUSY_MACHINE_CORES:
-        print(
-            f"note: other processes used {cpu['other']:.2f} cores during the measured phase; "
-            "the figures are likely depressed — rerun on a quiet machine"
-        )
+    for note in cpu_notes(cpu, "the measured phase", cfg["client_processes"], " (see --client-processes)"):
+        print(f"note: {note}")
     print(
         f"target: ≥{path.target_per_second:,} {path.unit}/s with one worker → "
-        f"{'MET' if results['target']['met'] else 'NOT MET'} ({rate:,.0f}/s)"
+        f"{verdict(results['target']['met'])} ({rate:,.0f}/s)"
     )
 
 
 def main(path: WritePath, description: str) -> int:
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--count", type=int, default=5000, help=f"measured {path.unit} (default 5000)")
-    parser.add_argument("--concurrency", type=int, default=64, help="requests in flight (default 64)")
-    parser.add_argument("--warmup", type=int, default=200, help="unmeasured requests first (default 200)")
+    add_closed_loop_options(parser, 5000, 64, f"measured {path.unit}", "first")
     parser.add_argument(
         "--drain-timeout",
         type=float,
