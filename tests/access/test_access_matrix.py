@@ -81,7 +81,7 @@ async def identify(kafka_broker, database_factory):
     )
     app = create_identify(settings)
     async with (
-        LifespanManager(app, startup_timeout=60) as manager,
+        LifespanManager(app, startup_timeout=60, shutdown_timeout=60) as manager,
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=manager.app), base_url="http://identify"
         ) as client,
@@ -201,7 +201,7 @@ async def referral(kafka_broker, database_factory):
     )
     app = create_referral(settings)
     async with (
-        LifespanManager(app, startup_timeout=60) as manager,
+        LifespanManager(app, startup_timeout=60, shutdown_timeout=60) as manager,
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app=manager.app), base_url="http://referral"
         ) as client,
