@@ -8,6 +8,7 @@ Imported by tests only (hypothesis is a test dependency)."""
 import json
 
 import httpx
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 MAX_ANSWER_BYTES = 8_000  # an error names the field and quotes an excerpt; it never echoes the body
@@ -74,3 +75,25 @@ def body_operations(openapi: dict, path_values: dict[str, str]) -> list[tuple[st
                 filled = filled.replace("{" + name + "}", value)
             found.append((method.upper(), filled, fields))
     return found
+
+
+def send_hostile_bodies(
+    method: str, url: str, fields: list[str], tokens: list[str], *, examples: int = 12
+) -> None:
+    """Send ``examples`` hostile bodies to one operation, as each of ``tokens``; every answer must
+    be ``refused_cleanly``. A hypothesis test of its own, run where it is called."""
+
+    @given(body=hostile_json_bodies(fields))
+    @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck))
+    def send(body: bytes) -> None:
+        for token in tokens:
+            response = httpx.request(
+                method,
+                url,
+                content=body,
+                headers={"Authorization": f"Bearer {token}", "content-type": "application/json"},
+                timeout=30,
+            )
+            refused_cleanly(response)
+
+    send()

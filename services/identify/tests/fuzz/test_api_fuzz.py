@@ -3,15 +3,14 @@ running identify service over real HTTP: whatever the input, never a server erro
 
 import asyncio
 
-import httpx
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from branchflow_runtime.auth import Role, mint_token
 from branchflow_runtime.embedded import free_port
-from branchflow_runtime.hostile_input import body_operations, hostile_json_bodies, refused_cleanly
+from branchflow_runtime.hostile_input import body_operations, send_hostile_bodies
 from branchflow_runtime.settings import DEV_JWT_SECRET
 from branchflow_runtime.testing import service_process
 from identify.bootstrap import create_app
@@ -63,17 +62,4 @@ BODY_OPERATIONS = body_operations(schema.raw_schema, PATH_VALUES)
     ("method", "path", "fields"), BODY_OPERATIONS, ids=[f"{m} {p}" for m, p, _ in BODY_OPERATIONS]
 )
 def test_hostile_bodies_are_refused_cleanly(method, path, fields, identify_url):
-    @given(body=hostile_json_bodies(fields))
-    @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
-    def send(body: bytes) -> None:
-        for token in TOKENS[:2]:
-            response = httpx.request(
-                method,
-                identify_url + path,
-                content=body,
-                headers={"Authorization": f"Bearer {token}", "content-type": "application/json"},
-                timeout=30,
-            )
-            refused_cleanly(response)
-
-    send()
+    send_hostile_bodies(method, identify_url + path, fields, TOKENS[:2])
