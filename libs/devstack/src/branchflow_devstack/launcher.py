@@ -36,7 +36,7 @@ from branchflow_devstack.trace_viewer import TraceViewer
 from branchflow_runtime.auth import mint_token
 from branchflow_runtime.embedded import EmbeddedKafkaBroker, EmbeddedPostgres
 from branchflow_runtime.embedded.broker import port_is_free
-from branchflow_runtime.i18n import DEFAULT_LOCALE, LOCALES, SOURCE_LOCALE, set_locale
+from branchflow_runtime.i18n import DEFAULT_LOCALE, SOURCE_LOCALE, locale_of, set_locale
 from branchflow_runtime.logs import configure_logging
 from branchflow_runtime.settings import DEV_JWT_SECRET, project_root
 
@@ -318,10 +318,9 @@ def run(options: Options, started: float) -> int:
 def launcher_locale(value: str) -> str:
     """``zh``, ``zh-CN``, ``zh_CN`` → ``zh_CN``; ``en``, ``en-US`` → ``en``; anything else refused,
     naming what is spoken (unlike ``Accept-Language``, a typo here is not a preference)."""
-    language = value.strip().replace("-", "_").split("_")[0].lower()
-    for locale in LOCALES:
-        if locale.split("_")[0] == language:
-            return locale
+    # a POSIX locale name (en_GB.UTF-8) read as the language tag it starts with
+    if locale := locale_of(value.strip().split(".")[0].replace("_", "-")):
+        return locale
     raise argparse.ArgumentTypeError(
         f"{value!r}: the launcher speaks zh (Chinese, the default) and {SOURCE_LOCALE} (BRANCHFLOW_LANG)"
     )

@@ -62,7 +62,7 @@ def negotiate(accept_language: str | None) -> str:
     for tag in wanted:
         if tag == "*":
             return next((loc for loc in LOCALES if loc not in refused), DEFAULT_LOCALE)
-        if (locale := _ours(tag)) is not None:
+        if (locale := locale_of(tag)) is not None:
             return locale
     return DEFAULT_LOCALE
 
@@ -85,14 +85,16 @@ def _ranges(header: str) -> tuple[list[str], set[str]]:
         if not tag or not 0.0 <= weight <= 1.0:
             continue  # malformed: ignored, as if absent
         if weight == 0.0:
-            if (locale := _ours(tag)) is not None:
+            if (locale := locale_of(tag)) is not None:
                 refused.add(locale)
         else:
             weighted.append((-weight, position, tag))
     return [tag for _, _, tag in sorted(weighted)], refused
 
 
-def _ours(tag: str) -> str | None:
+def locale_of(tag: str) -> str | None:
+    """Our locale for a BCP 47 language tag (``zh-Hans-CN`` → ``zh_CN``, ``en-GB`` → ``en``), None
+    for a language we do not speak or what is not a tag."""
     try:
         language = parse_locale(tag, sep="-")[0]
     except ValueError:  # not a language tag (nor "*")
